@@ -1,0 +1,102 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is every setting meshwise reads from its environment.
+type config struct {
+	DatabaseURL      string        // DATABASE_URL
+	Addr             string        // MESHWISE_ADDR
+	LogFormat        string        // MESHWISE_LOG_FORMAT: text or json
+	LogLevel         slog.Level    // MESHWISE_LOG_LEVEL
+	RequestTimeout   time.Duration // MESHWISE_REQUEST_TIMEOUT
+	ShutdownTimeout  time.Duration // MESHWISE_SHUTDOWN_TIMEOUT
+	MaxBodyBytes     int64         // MESHWISE_MAX_BODY_BYTES
+	DBMaxConns       int32         // MESHWISE_DB_MAX_CONNS
+	DBConnectTimeout time.Duration // MESHWISE_DB_CONNECT_TIMEOUT
+	DevDBDir         string        // MESHWISE_DEV_DB_DIR
+}
+
+// loadConfig reads the environment through getenv. The first bad value stops
+// start-up with one line naming the variable and what it accepts.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
+		Addr:        ":8080",
+		LogFormat:   "text",
+		LogLevel:    slog.LevelInfo,
+		DevDBDir:    ".local/pg",
+	}
+	if v := getenv("MESHWISE_ADDR"); v != "" {
+		if _, port, err := net.SplitHostPort(v); err != nil || port == "" {
+			return c, fmt.Errorf("MESHWISE_ADDR=%q: want host:port or :port, e.g. :8080 or 127.0.0.1:8080", v)
+		}
+		c.Addr = v
+	}
+	switch v := getenv("MESHWISE_LOG_FORMAT"); v {
+	case "", "text":
+	case "json":
+		c.LogFormat = v
+	default:
+		return c, fmt.Errorf("MESHWISE_LOG_FORMAT=%q: want text or json", v)
+	}
+	if v := getenv("MESHWISE_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("MESHWISE_LOG_LEVEL=%q: want debug, info, warn or error", v)
+		}
+	}
+	var err error
+	if c.RequestTimeout, err = durationVar(getenv, "MESHWISE_REQUEST_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute); err != nil {
+		return c, err
+	}
+	if c.ShutdownTimeout, err = durationVar(getenv, "MESHWISE_SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, 10*time.Minute); err != nil {
+		return c, err
+	}
+	if c.DBConnectTimeout, err = durationVar(getenv, "MESHWISE_DB_CONNECT_TIMEOUT", 3*time.Second, 100*time.Millisecond, time.Minute); err != nil {
+		return c, err
+	}
+	maxBody, err := intVar(getenv, "MESHWISE_MAX_BODY_BYTES", 1<<20, 1<<10, 1<<30)
+	if err != nil {
+		return c, err
+	}
+	c.MaxBodyBytes = maxBody
+	conns, err := intVar(getenv, "MESHWISE_DB_MAX_CONNS", 10, 1, 1000)
+	if err != nil {
+		return c, err
+	}
+	c.DBMaxConns = int32(conns)
+	if v := getenv("MESHWISE_DEV_DB_DIR"); v != "" {
+		c.DevDBDir = v
+	}
+	return c, nil
+}
+
+func durationVar(getenv func(string) string, name string, def, lo, hi time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < lo || d > hi {
+		return 0, fmt.Errorf("%s=%q: want a duration from %s to %s, e.g. %s", name, v, lo, hi, def)
+	}
+	return d, nil
+}
+
+func intVar(getenv func(string) string, name string, def, lo, hi int64) (int64, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, lo, hi)
+	}
+	return n, nil
+}

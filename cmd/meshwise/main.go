@@ -1,0 +1,83 @@
+// Command meshwise serves the meshwise web application and its API, applies
+// its migrations, and provisions a private PostgreSQL for development.
+//
+//	meshwise [serve]        serve on MESHWISE_ADDR (default :8080) against DATABASE_URL
+//	meshwise dev            like serve, but starts a private PostgreSQL when DATABASE_URL is unset
+//	meshwise migrate        apply pending migrations and exit
+//	meshwise devdb start|stop|remove [-dir DIR] [-ephemeral]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// usageError marks a mistake in the command line or configuration: exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "meshwise:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		var ee exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
+		}
+		os.Exit(1)
+	}
+}
+
+// exitError asks main to exit with a specific code.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+// run is main without the process: tests call it with their own environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return runServe(ctx, getenv, stderr, false)
+	case "dev":
+		return runServe(ctx, getenv, stderr, true)
+	case "migrate":
+		return runMigrate(ctx, getenv, stdout, stderr)
+	case "devdb":
+		return runDevDB(ctx, args, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown command %q\n%s", cmd, usage)}
+	}
+}
+
+const usage = `usage: meshwise <command>
+
+  serve     serve the web application and API (the default)
+  dev       serve, starting a private PostgreSQL under MESHWISE_DEV_DB_DIR when DATABASE_URL is unset
+  migrate   apply pending database migrations and exit
+  devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
+  help      show this text
+
+Configuration is read from environment variables; see README.md.
+`

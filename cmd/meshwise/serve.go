@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"meshwise/model"
+	"meshwise/store"
+	"meshwise/store/devdb"
+	"meshwise/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// runServe serves until ctx is cancelled, then drains in-flight requests.
+func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer, dev bool) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	log := newLogger(cfg, stderr)
+	if cfg.DatabaseURL == "" {
+		if !dev {
+			return usageError{"DATABASE_URL is not set: set it to a PostgreSQL URL, or use `make run` for a private local database"}
+		}
+		cluster := &devdb.Cluster{Dir: cfg.DevDBDir, Install: true, Log: stderr}
+		if cfg.DatabaseURL, err = cluster.Start(ctx); err != nil {
+			return err
+		}
+		log.Info("using the private PostgreSQL cluster", "dir", cluster.Dir)
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout})
+	if err != nil {
+		return usageError{"DATABASE_URL: " + err.Error()}
+	}
+	defer st.Close()
+	migrateDone := make(chan struct{})
+	go func() {
+		defer close(migrateDone)
+		migrateUntilDone(ctx, st, log)
+	}()
+
+	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version})
+	if err != nil {
+		return err
+	}
+	httpServer := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       cfg.RequestTimeout,
+		WriteTimeout:      cfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("MESHWISE_ADDR=%s: %w", cfg.Addr, err)
+	}
+	log.Info("meshwise is serving", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()), "version", version)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpServer.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpServer.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	<-migrateDone
+	log.Info("stopped")
+	return nil
+}
+
+// migrateUntilDone applies migrations, retrying while the database is
+// unreachable so the server can start before its database does.
+func migrateUntilDone(ctx context.Context, st *store.Store, log *slog.Logger) {
+	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
+		n, err := st.Migrate(ctx)
+		if err == nil {
+			log.Info("database schema is current", "applied", n)
+			return
+		}
+		if model.ErrorCode(err) != model.EUNAVAILABLE {
+			log.Error("migrations failed; /readyz stays 503 until this is fixed", "err", err)
+			return
+		}
+		log.Warn("database unavailable; will retry migrations", "retry_in", delay, "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+	}
+}
+
+// runMigrate applies pending migrations and exits.
+func runMigrate(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if cfg.DatabaseURL == "" {
+		return usageError{"DATABASE_URL is not set"}
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DBConnectTimeout})
+	if err != nil {
+		return usageError{"DATABASE_URL: " + err.Error()}
+	}
+	defer st.Close()
+	n, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	current, _, err := st.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d\n", n, current)
+	return nil
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// displayAddr turns a listen address into something a browser can open.
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}

@@ -1,0 +1,118 @@
+// Package store keeps meshwise's state in PostgreSQL through pgx v5. It
+// implements the interfaces the web layer declares and returns *model.Error
+// values so callers never see driver errors.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
+
+	"meshwise/model"
+)
+
+// Store is the PostgreSQL-backed storage of meshwise.
+type Store struct {
+	pool     *pgxpool.Pool
+	migrator *goose.Provider
+	latest   int64 // the newest migration embedded in this binary
+}
+
+// Options tune the connection pool.
+type Options struct {
+	MaxConns       int32         // 0 keeps pgxpool's default
+	ConnectTimeout time.Duration // how long a request may wait for a new connection
+}
+
+// Open parses url and creates a pool. It does not wait for the database to be
+// reachable: meshwise starts and serves 503 pages until it is.
+func Open(ctx context.Context, url string, opts Options) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to parse database URL: %w", redactURLError(err))
+	}
+	if opts.MaxConns > 0 {
+		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.ConnectTimeout > 0 {
+		cfg.ConnConfig.ConnectTimeout = opts.ConnectTimeout
+	}
+	// A dead connection is dropped on its next use; a short health-check period
+	// lets the pool notice a restarted server quickly.
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to create pool: %w", err)
+	}
+	migrator, latest, err := newMigrator(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool, migrator: migrator, latest: latest}, nil
+}
+
+// Close releases every connection.
+func (s *Store) Close() {
+	_ = s.migrator.Close()
+	s.pool.Close()
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.pool.Ping(ctx); err != nil {
+		return wrap(err, "unable to reach the database")
+	}
+	return nil
+}
+
+// wrap turns a driver error into a *model.Error: connection-level failures
+// become EUNAVAILABLE, everything else EINTERNAL.
+func wrap(err error, msg string) error {
+	if err == nil {
+		return nil
+	}
+	var me *model.Error
+	if errors.As(err, &me) {
+		return err
+	}
+	if isUnavailable(err) {
+		return &model.Error{Code: model.EUNAVAILABLE, Message: "The database is unavailable.", Err: fmt.Errorf("store: %s: %w", msg, err)}
+	}
+	return &model.Error{Code: model.EINTERNAL, Message: "An internal error occurred.", Err: fmt.Errorf("store: %s: %w", msg, err)}
+}
+
+// isUnavailable reports whether err means the server cannot be reached or is
+// shutting down, as opposed to a query the server rejected.
+func isUnavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// Class 08: connection exception; 57P01-57P03: admin shutdown,
+		// crash shutdown, cannot connect now.
+		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &connErr), errors.As(err, &netErr):
+		return true
+	case errors.Is(err, context.DeadlineExceeded):
+		return true
+	}
+	return pgconn.SafeToRetry(err) || pgconn.Timeout(err)
+}
+
+// redactURLError keeps a parse error from echoing a password back to logs.
+func redactURLError(err error) error {
+	var pe *pgconn.ParseConfigError
+	if errors.As(err, &pe) {
+		return errors.New("invalid connection string (check its syntax)")
+	}
+	return err
+}
