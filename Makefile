@@ -42,7 +42,7 @@ vet:
 templ-check:
 	@echo "== templ generate (freshness)"; \
 	before=$$(find . -name '*_templ.go' -not -path './.local/*' | sort | xargs -r sha256sum); \
-	$(GO) tool templ generate >/dev/null; \
+	$(GO) tool templ generate >/dev/null 2>&1; \
 	after=$$(find . -name '*_templ.go' -not -path './.local/*' | sort | xargs -r sha256sum); \
 	if [ "$$before" != "$$after" ]; then echo "templ output was stale; commit the regenerated files"; exit 1; fi; \
 	if [ -n "$${CI:-}" ] && git rev-parse --git-dir >/dev/null 2>&1; then git diff --exit-code -- '*_templ.go'; fi

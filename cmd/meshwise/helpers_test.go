@@ -164,4 +164,3 @@ func get(t *testing.T, url string) (*http.Response, string) {
 	require.NoError(t, err)
 	return resp, string(body)
 }
-
