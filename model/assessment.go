@@ -1,0 +1,275 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Assessment is one team's description of its cluster, traffic, needs and
+// prices: everything the cost engine and the decision rules read. The zero
+// value is not useful; start from DefaultAssessment.
+type Assessment struct {
+	Title          string          `json:"title"`
+	Cluster        string          `json:"cluster"`
+	Services       int             `json:"services"`             // services that talk to each other
+	Pods           int             `json:"pods"`                 // pods that would join the mesh
+	Nodes          int             `json:"nodes"`                // nodes in the cluster today
+	NodeSKU        string          `json:"node_sku"`             // a catalog SKU name, or "custom"
+	CustomSKU      *NodeSKU        `json:"custom_sku,omitempty"` // used when NodeSKU is "custom"
+	MaxPodsPerNode int             `json:"max_pods_per_node"`    // feeds AKS memory reservation
+	Namespaces     int             `json:"namespaces"`           // namespaces to onboard
+	EastWestRPS    int             `json:"east_west_rps"`        // service-to-service requests per second, cluster-wide
+	Hops           int             `json:"hops_per_request"`     // average service hops per user request
+	Clusters       int             `json:"clusters"`
+	CiliumCNI      bool            `json:"cilium_cni"`            // Azure CNI powered by Cilium already runs
+	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"` // p99 the team can add per user request
+	SpareCores     decimal.Decimal `json:"spare_cores"`           // free requests on today's nodes
+	SpareGiB       decimal.Decimal `json:"spare_gib"`
+	MaxAddedNodes  int             `json:"max_added_nodes"` // nodes the team can add; 0 means no limit
+	LatencySource  string          `json:"latency_source"`  // "aks" or "upstream" per-hop figures
+	UpgradeWindow  bool            `json:"upgrade_window"`  // price a control-plane upgrade (two revisions)
+	Needs          Needs           `json:"needs"`
+	Pricing        Pricing         `json:"pricing"`
+	Telemetry      Telemetry       `json:"telemetry"`
+	// Overrides replace catalog defaults, keyed "option/component".
+	Overrides map[string]Override `json:"overrides,omitempty"`
+}
+
+// Needs are the capabilities the team says it must have. The first four
+// after MTLS are the seed checklist's questions 2-5.
+type Needs struct {
+	MTLS              bool `json:"mtls"`               // mTLS between all services is a hard requirement
+	L7Split           bool `json:"l7_split"`           // per-service traffic splitting, not only at ingress
+	Retries           bool `json:"retries"`            // retries/timeouts without application changes
+	MultiCluster      bool `json:"multi_cluster"`      // services span several clusters
+	CircuitBreaking   bool `json:"circuit_breaking"`   // outlier detection without application changes
+	Tracing           bool `json:"tracing"`            // spans without instrumenting applications
+	AuditLogs         bool `json:"audit_logs"`         // per-request access logs are mandated
+	AlreadyRetry      bool `json:"already_retry"`      // services already retry and time out
+	EncryptionOnly    bool `json:"encryption_only"`    // the only need is encryption in transit
+	EdgeSplitOnly     bool `json:"edge_split_only"`    // splitting is only needed at the edge
+	ObservabilityOnly bool `json:"observability_only"` // the only need is observability
+	NewToKubernetes   bool `json:"new_to_kubernetes"`  // the team is still learning Kubernetes
+	PreferManaged     bool `json:"prefer_managed"`     // prefer AKS-managed over self-managed
+}
+
+// Pricing turns resources and telemetry into money.
+type Pricing struct {
+	Currency        string          `json:"currency"`
+	HoursPerMonth   decimal.Decimal `json:"hours_per_month"`
+	CPURAMRatio     decimal.Decimal `json:"cpu_ram_ratio"`      // OpenCost r: core-hour price / GiB-hour price
+	LogPerGB        decimal.Decimal `json:"log_price_per_gb"`   // access logs
+	TracePerGB      decimal.Decimal `json:"trace_price_per_gb"` // trace spans
+	MetricsPer10M   decimal.Decimal `json:"metric_price_per_10m_samples"`
+	ACNSPerNodeHour decimal.Decimal `json:"acns_price_per_node_hour"` // Advanced Container Networking Services
+}
+
+// Telemetry shapes the observability volume each option produces.
+type Telemetry struct {
+	TraceSamplingPercent decimal.Decimal `json:"trace_sampling_percent"`
+	ScrapeSeconds        int             `json:"scrape_interval_seconds"`
+	CalleesPerService    int             `json:"callees_per_service"` // workload pairs = services x callees
+	ResponseCodes        int             `json:"response_codes"`      // distinct codes per pair, multiplies series
+	SpanBytes            int             `json:"span_bytes"`
+}
+
+// Override replaces a component's replicas or per-replica requests. Nil
+// fields keep the catalog default.
+type Override struct {
+	Replicas *int `json:"replicas,omitempty"`
+	CPUm     *int `json:"cpu_m,omitempty"`     // millicores per replica
+	MemoryMi *int `json:"memory_mi,omitempty"` // MiB per replica
+}
+
+// DefaultAssessment is a medium AKS cluster with the seed's 100 pods and
+// every price and figure at its REFERENCE.md default.
+func DefaultAssessment() Assessment {
+	return Assessment{
+		Title:          "Untitled assessment",
+		Cluster:        "prod-cluster",
+		Services:       25,
+		Pods:           100,
+		Nodes:          6,
+		NodeSKU:        "Standard_D4s_v5",
+		MaxPodsPerNode: 250,
+		Namespaces:     3,
+		EastWestRPS:    1000,
+		Hops:           3,
+		Clusters:       1,
+		LatencyBudget:  decimal.NewFromInt(10),
+		LatencySource:  LatencyAKS,
+		Pricing: Pricing{
+			Currency:        "USD",
+			HoursPerMonth:   decimal.NewFromInt(730),
+			CPURAMRatio:     decimal.RequireFromString("7.46"),
+			LogPerGB:        decimal.RequireFromString("2.30"),
+			TracePerGB:      decimal.RequireFromString("2.30"),
+			MetricsPer10M:   decimal.RequireFromString("0.16"),
+			ACNSPerNodeHour: decimal.Zero,
+		},
+		Telemetry: Telemetry{
+			TraceSamplingPercent: decimal.NewFromInt(1),
+			ScrapeSeconds:        30,
+			CalleesPerService:    3,
+			ResponseCodes:        2,
+			SpanBytes:            1024,
+		},
+	}
+}
+
+// Per-hop latency figure sets.
+const (
+	LatencyAKS      = "aks"      // AKS-measured, asm-1-22 (read off a chart)
+	LatencyUpstream = "upstream" // istio.io performance page
+)
+
+// Bounds: every input's allowed range, shown in forms and error messages.
+var (
+	boundServices   = intBound{1, 10_000}
+	boundPods       = intBound{0, 100_000}
+	boundNodes      = intBound{1, 5_000}
+	boundMaxPods    = intBound{10, 250}
+	boundNamespaces = intBound{0, 1_000}
+	boundRPS        = intBound{0, 10_000_000}
+	boundHops       = intBound{1, 50}
+	boundClusters   = intBound{1, 100}
+	boundAddedNodes = intBound{0, 5_000}
+	boundScrape     = intBound{5, 600}
+	boundCallees    = intBound{0, 100}
+	boundCodes      = intBound{1, 20}
+	boundSpanBytes  = intBound{64, 1 << 20}
+	boundReplicas   = intBound{0, 1_000}
+	boundCPUm       = intBound{0, 64_000}
+	boundMemoryMi   = intBound{0, 262_144}
+	boundSKUvCPU    = intBound{1, 416}
+)
+
+type intBound struct{ lo, hi int }
+
+type decBound struct{ lo, hi decimal.Decimal }
+
+var (
+	boundBudget     = decBound{decimal.Zero, decimal.NewFromInt(10_000)}
+	boundSpareCores = decBound{decimal.Zero, decimal.NewFromInt(100_000)}
+	boundSpareGiB   = decBound{decimal.Zero, decimal.NewFromInt(1_000_000)}
+	boundHours      = decBound{decimal.NewFromInt(1), decimal.NewFromInt(744)}
+	boundRatio      = decBound{decimal.RequireFromString("0.1"), decimal.NewFromInt(100)}
+	boundPrice      = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
+	boundSampling   = decBound{decimal.Zero, decimal.NewFromInt(100)}
+	boundSKUGiB     = decBound{decimal.NewFromInt(1), decimal.NewFromInt(12_288)}
+	boundSKUHourly  = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
+)
+
+// Validate checks every field against its bound and returns all problems at
+// once as an EINVALID *Error, or nil.
+func (a Assessment) Validate() error {
+	v := &validator{}
+	v.text("title", a.Title, 1, 200)
+	v.text("cluster", a.Cluster, 0, 100)
+	v.int("services", a.Services, boundServices)
+	v.int("pods", a.Pods, boundPods)
+	v.int("nodes", a.Nodes, boundNodes)
+	v.int("max_pods_per_node", a.MaxPodsPerNode, boundMaxPods)
+	v.int("namespaces", a.Namespaces, boundNamespaces)
+	v.int("east_west_rps", a.EastWestRPS, boundRPS)
+	v.int("hops_per_request", a.Hops, boundHops)
+	v.int("clusters", a.Clusters, boundClusters)
+	v.int("max_added_nodes", a.MaxAddedNodes, boundAddedNodes)
+	v.dec("latency_budget_p99_ms", a.LatencyBudget, boundBudget)
+	v.dec("spare_cores", a.SpareCores, boundSpareCores)
+	v.dec("spare_gib", a.SpareGiB, boundSpareGiB)
+	if a.LatencySource != LatencyAKS && a.LatencySource != LatencyUpstream {
+		v.add("latency_source", fmt.Sprintf("must be %q or %q", LatencyAKS, LatencyUpstream))
+	}
+	if a.NodeSKU == CustomSKU {
+		if a.CustomSKU == nil {
+			v.add("custom_sku", "is required when node_sku is \"custom\"")
+		} else {
+			v.int("custom_sku.vcpu", a.CustomSKU.VCPU, boundSKUvCPU)
+			v.dec("custom_sku.memory_gib", a.CustomSKU.MemoryGiB, boundSKUGiB)
+			v.dec("custom_sku.hourly_price", a.CustomSKU.HourlyPrice, boundSKUHourly)
+		}
+	} else if _, ok := LookupSKU(a.NodeSKU); !ok {
+		v.add("node_sku", fmt.Sprintf("unknown SKU %q: use one of %s, or \"custom\"", a.NodeSKU, strings.Join(SKUNames(), ", ")))
+	}
+	p := a.Pricing
+	if len(p.Currency) != 3 || strings.ToUpper(p.Currency) != p.Currency {
+		v.add("pricing.currency", "must be a three-letter ISO 4217 code such as USD or EUR")
+	}
+	v.dec("pricing.hours_per_month", p.HoursPerMonth, boundHours)
+	v.dec("pricing.cpu_ram_ratio", p.CPURAMRatio, boundRatio)
+	v.dec("pricing.log_price_per_gb", p.LogPerGB, boundPrice)
+	v.dec("pricing.trace_price_per_gb", p.TracePerGB, boundPrice)
+	v.dec("pricing.metric_price_per_10m_samples", p.MetricsPer10M, boundPrice)
+	v.dec("pricing.acns_price_per_node_hour", p.ACNSPerNodeHour, boundPrice)
+	t := a.Telemetry
+	v.dec("telemetry.trace_sampling_percent", t.TraceSamplingPercent, boundSampling)
+	v.int("telemetry.scrape_interval_seconds", t.ScrapeSeconds, boundScrape)
+	v.int("telemetry.callees_per_service", t.CalleesPerService, boundCallees)
+	v.int("telemetry.response_codes", t.ResponseCodes, boundCodes)
+	v.int("telemetry.span_bytes", t.SpanBytes, boundSpanBytes)
+	keys := make([]string, 0, len(a.Overrides))
+	for k := range a.Overrides {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		field := "overrides." + k
+		if _, ok := LookupComponent(k); !ok {
+			v.add(field, "unknown component: keys are \"option/component\" as listed by the catalog")
+			continue
+		}
+		o := a.Overrides[k]
+		if o.Replicas != nil {
+			v.int(field+".replicas", *o.Replicas, boundReplicas)
+		}
+		if o.CPUm != nil {
+			v.int(field+".cpu_m", *o.CPUm, boundCPUm)
+		}
+		if o.MemoryMi != nil {
+			v.int(field+".memory_mi", *o.MemoryMi, boundMemoryMi)
+		}
+	}
+	return v.err()
+}
+
+// validator collects field errors in input order.
+type validator struct{ fields []FieldError }
+
+func (v *validator) add(field, msg string) {
+	v.fields = append(v.fields, FieldError{Field: field, Message: msg})
+}
+
+func (v *validator) int(field string, n int, b intBound) {
+	if n < b.lo || n > b.hi {
+		v.add(field, fmt.Sprintf("must be a whole number from %d to %d (got %d)", b.lo, b.hi, n))
+	}
+}
+
+func (v *validator) dec(field string, d decimal.Decimal, b decBound) {
+	if d.LessThan(b.lo) || d.GreaterThan(b.hi) {
+		v.add(field, fmt.Sprintf("must be from %s to %s (got %s)", b.lo, b.hi, d))
+	}
+}
+
+func (v *validator) text(field, s string, lo, hi int) {
+	n := len([]rune(strings.TrimSpace(s)))
+	if n < lo || n > hi {
+		if lo > 0 {
+			v.add(field, fmt.Sprintf("must be %d to %d characters", lo, hi))
+		} else {
+			v.add(field, fmt.Sprintf("must be at most %d characters", hi))
+		}
+	}
+}
+
+func (v *validator) err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%d field(s) need attention: %s", len(v.fields), v.fields[0].Field+" "+v.fields[0].Message)
+	return &Error{Code: EINVALID, Message: msg, Fields: v.fields}
+}

@@ -1,0 +1,401 @@
+package model
+
+import (
+	"github.com/shopspring/decimal"
+)
+
+// ModelVersion identifies the cost model; every stored result records it.
+// Bump it whenever a default, a formula or a source changes.
+const ModelVersion = "meshwise-cost/2026.11.1"
+
+// Resources is an amount of CPU and memory.
+type Resources struct {
+	CPUCores  decimal.Decimal `json:"cpu_cores"`
+	MemoryGiB decimal.Decimal `json:"memory_gib"`
+}
+
+// ComponentEstimate is one component's share of an option's tax.
+type ComponentEstimate struct {
+	Key            string    `json:"key"` // "option/component", the override key
+	Name           string    `json:"name"`
+	Kind           string    `json:"kind"`
+	Replicas       int       `json:"replicas"`
+	CPUm           int       `json:"cpu_m"`     // request per replica
+	MemoryMi       int       `json:"memory_mi"` // request per replica
+	Requests       Resources `json:"requests"`
+	Usage          Resources `json:"usage"`
+	UsageEstimated bool      `json:"usage_estimated"` // false: no published figure, usage shown equal to requests
+	Overridden     bool      `json:"overridden"`
+	Source         Source    `json:"source"`
+	ReplicaSource  *Source   `json:"replica_source,omitempty"`
+	UsageSource    Source    `json:"usage_source"`
+}
+
+// Money is an option's monthly cost, computed three ways, plus telemetry and
+// fees. Total is the requests-based compute cost plus telemetry plus fees.
+type Money struct {
+	NodesAdded decimal.Decimal `json:"nodes_added"` // whole added nodes x node price
+	Requests   decimal.Decimal `json:"requests"`    // requested cores and GiB x unit prices
+	Usage      decimal.Decimal `json:"usage"`       // estimated usage x unit prices
+	Telemetry  decimal.Decimal `json:"telemetry"`
+	Fees       decimal.Decimal `json:"fees"`
+	Total      decimal.Decimal `json:"total"`
+}
+
+// Latency is the added latency of an option, per hop and per user request.
+type Latency struct {
+	PerHopP50 decimal.Decimal `json:"per_hop_p50_ms"`
+	PerHopP90 decimal.Decimal `json:"per_hop_p90_ms"`
+	PerHopP99 decimal.Decimal `json:"per_hop_p99_ms"`
+	P50       decimal.Decimal `json:"p50_ms"`
+	P90       decimal.Decimal `json:"p90_ms"`
+	P99       decimal.Decimal `json:"p99_ms"`
+	Sources   []Source        `json:"sources"`
+	Note      string          `json:"note"`
+}
+
+// TelemetryEstimate is the observability volume an option adds and its price.
+type TelemetryEstimate struct {
+	MetricSeries          int64           `json:"metric_series"`
+	MetricSamplesPerMonth decimal.Decimal `json:"metric_samples_per_month"`
+	SpansPerMonth         decimal.Decimal `json:"spans_per_month"`
+	TraceGB               decimal.Decimal `json:"trace_gb"`
+	AccessLogGB           decimal.Decimal `json:"access_log_gb"`
+	MetricsCost           decimal.Decimal `json:"metrics_cost"`
+	TracesCost            decimal.Decimal `json:"traces_cost"`
+	LogsCost              decimal.Decimal `json:"logs_cost"`
+	Sources               []Source        `json:"sources"`
+}
+
+// NeedCoverage says how an option meets one need, and whether the team has it.
+type NeedCoverage struct {
+	Need     string `json:"need"`
+	Required bool   `json:"required"`
+	Coverage
+}
+
+// OptionEstimate is everything the engine says about one option.
+type OptionEstimate struct {
+	ID             string              `json:"id"`
+	Name           string              `json:"name"`
+	Summary        string              `json:"summary"`
+	Managed        bool                `json:"managed"`
+	OperatedBy     string              `json:"operated_by"`
+	Components     []ComponentEstimate `json:"components"`
+	Requests       Resources           `json:"requests"`
+	Usage          Resources           `json:"usage"`
+	AddedNodes     int                 `json:"added_nodes"`
+	NodesFeasible  bool                `json:"nodes_feasible"` // false: per-node components do not fit a node
+	NodeIterations int                 `json:"node_iterations"`
+	Monthly        Money               `json:"monthly"`
+	Latency        Latency             `json:"latency"`
+	Telemetry      TelemetryEstimate   `json:"telemetry"`
+	Coverage       []NeedCoverage      `json:"coverage"`
+	Notes          []string            `json:"notes"`
+}
+
+// UnitPrices splits the node price into a core-hour and a GiB-hour price the
+// way OpenCost does.
+type UnitPrices struct {
+	NodeHour decimal.Decimal `json:"node_hour"`
+	CoreHour decimal.Decimal `json:"core_hour"`
+	GiBHour  decimal.Decimal `json:"gib_hour"`
+	Ratio    decimal.Decimal `json:"ratio"`
+	Formula  string          `json:"formula"`
+	Source   Source          `json:"source"`
+}
+
+// Estimate is the full comparison of every option for one assessment.
+type Estimate struct {
+	ModelVersion string           `json:"model_version"`
+	Currency     string           `json:"currency"`
+	Assessment   Assessment       `json:"assessment"`
+	SKU          NodeSKU          `json:"sku"`
+	Allocatable  Allocatable      `json:"allocatable"`
+	UnitPrices   UnitPrices       `json:"unit_prices"`
+	Options      []OptionEstimate `json:"options"`
+}
+
+// Option returns the estimate of the option with the given ID.
+func (e Estimate) Option(id string) (OptionEstimate, bool) {
+	for _, o := range e.Options {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return OptionEstimate{}, false
+}
+
+// SplitNodePrice derives core-hour and GiB-hour prices from a node's hourly
+// price: GiB-hour = node / (vCPU x r + GiB), core-hour = r x GiB-hour, so the
+// parts add back up to the node price (OpenCost costmodel.go).
+func SplitNodePrice(s NodeSKU, ratio decimal.Decimal) UnitPrices {
+	denom := decimal.NewFromInt(int64(s.VCPU)).Mul(ratio).Add(s.MemoryGiB)
+	gibHour := s.HourlyPrice.Div(denom)
+	return UnitPrices{
+		NodeHour: s.HourlyPrice,
+		CoreHour: gibHour.Mul(ratio),
+		GiBHour:  gibHour,
+		Ratio:    ratio,
+		Formula:  "GiB-hour = node-hour / (vCPU x r + GiB); core-hour = r x GiB-hour",
+		Source:   Sources["opencost-split"],
+	}
+}
+
+// Compute runs the cost engine: it validates the assessment and prices every
+// option in the catalog.
+func Compute(a Assessment) (Estimate, error) {
+	if err := a.Validate(); err != nil {
+		return Estimate{}, err
+	}
+	return compute(a), nil
+}
+
+func compute(a Assessment) Estimate {
+	s := a.skuOf()
+	alloc := AllocatableOf(s, a.MaxPodsPerNode)
+	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
+	e := Estimate{
+		ModelVersion: ModelVersion,
+		Currency:     a.Pricing.Currency,
+		Assessment:   a,
+		SKU:          s,
+		Allocatable:  alloc,
+		UnitPrices:   prices,
+		Options:      make([]OptionEstimate, 0, len(Catalog)),
+	}
+	for i := range Catalog {
+		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices))
+	}
+	return e
+}
+
+// l7Needed reports whether any need requires an L7 proxy between services.
+func (n Needs) l7Needed() bool { return n.L7Split || n.Retries || n.CircuitBreaking }
+
+// sized is a component with its replica count and requests resolved.
+type sized struct {
+	c          Component
+	replicas   int
+	cpuM, memM int
+	overridden bool
+}
+
+func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices) OptionEstimate {
+	l7 := a.Needs.l7Needed()
+	comps := make([]sized, 0, len(o.Components))
+	var fixedCPU, fixedMem, perNodeCPU, perNodeMem int64
+	for _, c := range o.Components {
+		if (c.when == whenL7 && !l7) || (c.when == whenNoCilium && a.CiliumCNI) {
+			continue
+		}
+		sz := sized{c: c, cpuM: c.CPUm, memM: c.MemoryMi}
+		sz.replicas = baseReplicas(a, o, c, l7)
+		if ov, ok := a.Overrides[o.ID+"/"+c.ID]; ok {
+			sz.overridden = true
+			if ov.CPUm != nil {
+				sz.cpuM = *ov.CPUm
+			}
+			if ov.MemoryMi != nil {
+				sz.memM = *ov.MemoryMi
+			}
+			if ov.Replicas != nil && c.scale != scalePerPod && c.scale != scalePerNode {
+				sz.replicas = *ov.Replicas
+			}
+		}
+		cpu, mem := int64(sz.cpuM)*1000, int64(sz.memM)*mib
+		if c.scale == scalePerNode {
+			perNodeCPU += cpu
+			perNodeMem += mem
+		} else {
+			fixedCPU += cpu * int64(sz.replicas)
+			fixedMem += mem * int64(sz.replicas)
+		}
+		comps = append(comps, sz)
+	}
+
+	added, iterations, feasible := addedNodes(a, alloc, fixedCPU, fixedMem, perNodeCPU, perNodeMem)
+	totalNodes := a.Nodes + added
+
+	out := OptionEstimate{
+		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, OperatedBy: o.OperatedBy,
+		AddedNodes: added, NodesFeasible: feasible, NodeIterations: iterations,
+		Notes:      append([]string(nil), o.Notes...),
+		Components: make([]ComponentEstimate, 0, len(comps)),
+	}
+	var reqCPU, reqMem, useCPU, useMem int64
+	for _, sz := range comps {
+		if sz.c.scale == scalePerNode {
+			sz.replicas = totalNodes
+		}
+		ce := componentEstimate(a, o, sz, l7)
+		reqCPU += int64(sz.cpuM) * 1000 * int64(sz.replicas)
+		reqMem += int64(sz.memM) * mib * int64(sz.replicas)
+		uc, um := usageOf(a, o, sz, l7)
+		useCPU += uc
+		useMem += um
+		ce.Usage = Resources{CPUCores: microToCores(uc), MemoryGiB: bytesToGiB(um)}
+		out.Components = append(out.Components, ce)
+	}
+	out.Requests = Resources{CPUCores: microToCores(reqCPU), MemoryGiB: bytesToGiB(reqMem)}
+	out.Usage = Resources{CPUCores: microToCores(useCPU), MemoryGiB: bytesToGiB(useMem)}
+
+	hours := a.Pricing.HoursPerMonth
+	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
+	out.Monthly.Requests = resourceCost(out.Requests, prices, hours)
+	out.Monthly.Usage = resourceCost(out.Usage, prices, hours)
+	if o.usesACNS {
+		out.Monthly.Fees = a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(hours)
+		if a.Pricing.ACNSPerNodeHour.IsZero() {
+			out.Notes = append(out.Notes, "ACNS is a paid add-on; enter your price per node-hour to include it.")
+		}
+	}
+	if len(comps) > 0 {
+		out.Telemetry = telemetryOf(a, o, l7)
+	}
+	out.Monthly.Telemetry = out.Telemetry.MetricsCost.Add(out.Telemetry.TracesCost).Add(out.Telemetry.LogsCost)
+	out.Monthly.Total = out.Monthly.Requests.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
+	out.Latency = latencyOf(a, o, l7)
+	out.Coverage = coverageOf(a.Needs, o)
+	if a.UpgradeWindow && o.upgradeDoublesIstiod {
+		out.Notes = append(out.Notes, "Upgrade window priced: istiod replicas doubled while two revisions run.")
+	}
+	if !feasible {
+		out.Notes = append(out.Notes, "Per-node components request more than one node's allocatable: choose a larger SKU or lower the overrides.")
+	}
+	return out
+}
+
+// baseReplicas is a component's replica count before overrides. Per-node
+// components are resolved after the node fixed point.
+func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
+	switch c.scale {
+	case scalePerPod:
+		return a.Pods
+	case scalePerNode:
+		return a.Nodes
+	case scaleWaypoint:
+		if !l7 {
+			return 0
+		}
+		return a.Namespaces
+	case scaleIstiodHPA:
+		cpu, _ := istiodUsage(a, o, l7)
+		perReplica := int64(c.CPUm) * 1000 * 8 / 10 // the HPA targets 80% CPU
+		n := int(ceilDiv(cpu, perReplica))
+		n = max(c.Replicas, min(n, c.MaxReplicas))
+		if a.UpgradeWindow && o.upgradeDoublesIstiod {
+			n *= 2
+		}
+		return n
+	default:
+		return c.Replicas
+	}
+}
+
+// istiodUsage scales istio.io's "1 vCPU and 1.5 GB for 1000 services and
+// 2000 sidecars" linearly by whichever of the two is larger.
+func istiodUsage(a Assessment, o *Option, l7 bool) (cpuMicro, memBytes int64) {
+	proxies := int64(a.Pods)
+	if o.ID == OptionIstioAmbient {
+		proxies = int64(a.Nodes)
+		if l7 {
+			proxies += int64(a.Namespaces)
+		}
+	}
+	services := int64(a.Services)
+	cpuMicro = max(services*1_000, proxies*500)         // 1e6 µcores / 1000 services; / 2000 proxies
+	memBytes = max(services*1_500_000, proxies*750_000) // 1.5e9 bytes / 1000 services; / 2000 proxies
+	return cpuMicro, memBytes
+}
+
+// usageOf estimates what a component burns at the assessment's traffic.
+// Without a published figure, usage is taken to equal the request.
+func usageOf(a Assessment, o *Option, sz sized, l7 bool) (cpuMicro, memBytes int64) {
+	c := sz.c
+	n := int64(sz.replicas)
+	if n == 0 {
+		return 0, 0
+	}
+	switch {
+	case c.scale == scaleIstiodHPA:
+		return istiodUsage(a, o, l7)
+	case c.UsageSource != "":
+		cpuMicro = c.Traffic * int64(a.EastWestRPS) * c.UsageCPUMicroPer1000 / 1000
+		return cpuMicro, n * c.UsageMemoryBytes
+	default:
+		return int64(sz.cpuM) * 1000 * n, int64(sz.memM) * mib * n
+	}
+}
+
+func componentEstimate(a Assessment, o *Option, sz sized, l7 bool) ComponentEstimate {
+	c := sz.c
+	n := int64(sz.replicas)
+	ce := ComponentEstimate{
+		Key: o.ID + "/" + c.ID, Name: c.Name, Kind: c.Kind, Replicas: sz.replicas,
+		CPUm: sz.cpuM, MemoryMi: sz.memM, Overridden: sz.overridden,
+		Requests: Resources{
+			CPUCores:  microToCores(int64(sz.cpuM) * 1000 * n),
+			MemoryGiB: bytesToGiB(int64(sz.memM) * mib * n),
+		},
+		Source:         Sources[c.Source],
+		UsageEstimated: c.UsageSource != "",
+		UsageSource:    Sources["assumption"],
+	}
+	if c.UsageSource != "" {
+		ce.UsageSource = Sources[c.UsageSource]
+	}
+	if c.ReplicaSource != "" {
+		rs := Sources[c.ReplicaSource]
+		ce.ReplicaSource = &rs
+	}
+	return ce
+}
+
+// addedNodes finds the whole nodes to add so that every request fits in AKS
+// allocatable. Per-node components grow with the node count, so it iterates
+// n = ceil((fixed + (nodes + n) x perNode - spare) / allocatable) to a fixed
+// point, for CPU and memory alike, taking the larger. It is monotone, so it
+// converges unless one node's own agents do not fit in it.
+func addedNodes(a Assessment, alloc Allocatable, fixedCPU, fixedMem, perNodeCPU, perNodeMem int64) (added, iterations int, feasible bool) {
+	if perNodeCPU >= alloc.CPUMicro || perNodeMem >= alloc.MemoryBytes {
+		return 0, 0, false
+	}
+	spareCPU := a.SpareCores.Mul(decimal.NewFromInt(1_000_000)).IntPart()
+	spareMem := a.SpareGiB.Mul(decimal.NewFromInt(gib)).IntPart()
+	for iterations = 1; iterations <= 1000; iterations++ {
+		nodes := int64(a.Nodes + added)
+		needCPU := fixedCPU + nodes*perNodeCPU - spareCPU
+		needMem := fixedMem + nodes*perNodeMem - spareMem
+		next := int(max(ceilDiv(needCPU, alloc.CPUMicro), ceilDiv(needMem, alloc.MemoryBytes), 0))
+		if next == added {
+			return added, iterations, true
+		}
+		added = next
+	}
+	return added, iterations, false
+}
+
+func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Decimal {
+	return r.CPUCores.Mul(p.CoreHour).Add(r.MemoryGiB.Mul(p.GiBHour)).Mul(hours)
+}
+
+// ceilDiv is ⌈a / b⌉ for b > 0; negative a gives a value ≤ 0.
+func ceilDiv(a, b int64) int64 {
+	if a <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
+}
+
+func coverageOf(n Needs, o *Option) []NeedCoverage {
+	required := map[string]bool{
+		"mtls": n.MTLS, "l7_split": n.L7Split, "retries": n.Retries, "circuit_breaking": n.CircuitBreaking,
+		"tracing": n.Tracing, "multi_cluster": n.MultiCluster, "audit_logs": n.AuditLogs,
+	}
+	out := make([]NeedCoverage, 0, len(NeedNames))
+	for _, name := range NeedNames {
+		out = append(out, NeedCoverage{Need: name, Required: required[name], Coverage: o.Coverage[name]})
+	}
+	return out
+}
