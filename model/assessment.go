@@ -196,7 +196,7 @@ func (a Assessment) Validate() error {
 		v.add("node_sku", fmt.Sprintf("unknown SKU %q: use one of %s, or \"custom\"", a.NodeSKU, strings.Join(SKUNames(), ", ")))
 	}
 	p := a.Pricing
-	if len(p.Currency) != 3 || strings.ToUpper(p.Currency) != p.Currency {
+	if !isCurrencyCode(p.Currency) {
 		v.add("pricing.currency", "must be a three-letter ISO 4217 code such as USD or EUR")
 	}
 	v.dec("pricing.hours_per_month", p.HoursPerMonth, boundHours)
@@ -272,4 +272,16 @@ func (v *validator) err() error {
 	}
 	msg := fmt.Sprintf("%d field(s) need attention: %s", len(v.fields), v.fields[0].Field+" "+v.fields[0].Message)
 	return &Error{Code: EINVALID, Message: msg, Fields: v.fields}
+}
+
+func isCurrencyCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }

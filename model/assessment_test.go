@@ -34,6 +34,7 @@ func TestValidateNamesTheFieldAndRange(t *testing.T) {
 			a.NodeSKU, a.CustomSKU = CustomSKU, &NodeSKU{VCPU: 0, MemoryGiB: d("8"), HourlyPrice: d("0.1")}
 		}, "from 1 to 416"},
 		{"pricing.currency", func(a *Assessment) { a.Pricing.Currency = "dollars" }, "ISO 4217"},
+		{"pricing.currency", func(a *Assessment) { a.Pricing.Currency = "€" }, "ISO 4217"},
 		{"pricing.hours_per_month", func(a *Assessment) { a.Pricing.HoursPerMonth = d("0") }, "from 1 to 744"},
 		{"pricing.cpu_ram_ratio", func(a *Assessment) { a.Pricing.CPURAMRatio = d("0") }, "from 0.1 to 100"},
 		{"telemetry.trace_sampling_percent", func(a *Assessment) { a.Telemetry.TraceSamplingPercent = d("101") }, "from 0 to 100"},

@@ -189,7 +189,7 @@ func TestLatencyBySource(t *testing.T) {
 	tests := []struct {
 		source, option, perHopP99, p99 string
 	}{
-		{LatencyAKS, OptionIstioSidecar, "1.45", "4.35"},       // 3 hops x 1.45 ms
+		{LatencyAKS, OptionIstioSidecar, "1.45", "4.35"},        // 3 hops x 1.45 ms
 		{LatencyUpstream, OptionIstioSidecar, "0.298", "0.894"}, // 3 x 0.298
 		{LatencyAKS, OptionIstioAmbient, "0.2", "0.6"},          // two ztunnels
 		{LatencyAKS, OptionLinkerd, "0.432", "1.296"},           // 1450 x 693/2323 = 432 µs

@@ -64,7 +64,9 @@ func latencyOf(a Assessment, o *Option, l7 bool) Latency {
 		srcs = []Source{Sources["assumption"]}
 		note = "no proxy between services"
 	}
-	srcs = append(srcs, Sources["assumption"]) // p50: not published, bounded by p90
+	if srcs[len(srcs)-1].ID != "assumption" {
+		srcs = append(srcs, Sources["assumption"]) // p50: not published, bounded by p90
+	}
 	hops := int64(a.Hops)
 	return Latency{
 		PerHopP50: usToMs(h.p50), PerHopP90: usToMs(h.p90), PerHopP99: usToMs(h.p99),

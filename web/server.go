@@ -76,6 +76,10 @@ func (s *Server) Handler() http.Handler {
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/assessments", s.apiListAssessments)
+		r.Get("/catalog", s.apiCatalog)
+		r.Get("/openapi.json", s.apiOpenAPI)
+		r.Post("/estimates", s.apiEstimate)
+		r.Post("/curves", s.apiCurves)
 	})
 
 	r.NotFound(s.notFound)

@@ -1,0 +1,181 @@
+package web_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"meshwise/model"
+	"meshwise/store/storetest"
+	"meshwise/web"
+)
+
+func newServer(t testing.TB, cfg web.Config) (*web.Server, *httptest.Server) {
+	t.Helper()
+	srv, err := web.New(storetest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	require.NoError(t, err)
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return srv, ts
+}
+
+func post(t *testing.T, url, contentType, body string) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := http.Post(url, contentType, strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, b
+}
+
+func TestEstimateAPI(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	resp, body := post(t, ts.URL+"/api/v1/estimates", "application/json", `{"title":"payments","pods":100,"needs":{"mtls":true}}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+
+	var e model.Estimate
+	require.NoError(t, json.Unmarshal(body, &e))
+	assert.Equal(t, model.ModelVersion, e.ModelVersion)
+	require.Len(t, e.Options, 6)
+	var ids []string
+	for _, o := range e.Options {
+		ids = append(ids, o.ID)
+	}
+	assert.Equal(t, []string{"istio-sidecar", "istio-ambient", "linkerd", "cilium", "ingress-canary", "no-mesh"}, ids)
+	sidecar, _ := e.Option(model.OptionIstioSidecar)
+	assert.Equal(t, "10", sidecar.Components[0].Requests.CPUCores.String(), "the seed anchor survives the round trip")
+	assert.Equal(t, "12.5", sidecar.Components[0].Requests.MemoryGiB.String())
+	assert.Equal(t, "aks-istio-scale", sidecar.Components[1].ReplicaSource.ID)
+
+	resp, body = post(t, ts.URL+"/api/v1/curves", "application/json", `{}`)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	var c model.Curves
+	require.NoError(t, json.Unmarshal(body, &c))
+	assert.Len(t, c.Points, model.CurvePoints)
+}
+
+// No malformed body makes the API answer 500: each gets a 4xx
+// problem+json that names a field.
+func TestEstimateAPIRejectsBadBodiesClearly(t *testing.T) {
+	_, ts := newServer(t, web.Config{MaxBodyBytes: 4096})
+	corpus := []struct {
+		body, field string
+		status      int
+	}{
+		{``, "body", 422},
+		{`null`, "body", 422},
+		{`[1,2]`, "body", 422},
+		{`{"pods":`, "body", 422},
+		{`{"pods": 1}garbage`, "body", 422},
+		{"\x00\xff\xfe", "body", 422},
+		{`{"pods": -1}`, "pods", 422},
+		{`{"pods": "1e9"}`, "pods", 422},
+		{`{"pods": 1e400}`, "pods", 422},
+		{`{"nodes": 99999}`, "nodes", 422},
+		{`{"node_sku": "Standard_Q1"}`, "node_sku", 422},
+		{`{"node_sku": "custom"}`, "custom_sku", 422},
+		{`{"spare_cores": "1e999999999"}`, "spare_cores", 422},
+		{`{"pricing": {"currency": "€"}}`, "pricing.currency", 422},
+		{`{"overrides": {"x/y": {"cpu_m": 1}}}`, "overrides.x/y", 422},
+		{`{"overrides": {"istio-sidecar/istio-proxy": {"cpu_m": -5}}}`, "overrides.istio-sidecar/istio-proxy.cpu_m", 422},
+		{`{"title": "` + strings.Repeat("x", 300) + `"}`, "title", 422},
+		{`{"needs": {"mtls": "yes"}}`, "needs.mtls", 422},
+		{`{"unknown": true}`, "unknown", 422},
+	}
+	for _, tt := range corpus {
+		t.Run(tt.field, func(t *testing.T) {
+			resp, body := post(t, ts.URL+"/api/v1/estimates", "application/json", tt.body)
+			assert.Equal(t, tt.status, resp.StatusCode, truncate(string(body)))
+			assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+			var p web.Problem
+			require.NoError(t, json.Unmarshal(body, &p))
+			assert.Equal(t, tt.status, p.Status)
+			require.NotEmpty(t, p.Errors, truncate(string(body)))
+			assert.Equal(t, tt.field, p.Errors[0].Field)
+		})
+	}
+
+	resp, body := post(t, ts.URL+"/api/v1/estimates", "application/json", `{"title":"`+strings.Repeat("x", 5000)+`"}`)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode, string(body))
+	assert.Contains(t, string(body), "4 KiB")
+
+	resp, _ = post(t, ts.URL+"/api/v1/estimates", "text/plain", `{}`)
+	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
+
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/estimates", nil)
+	r2, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	r2.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, r2.StatusCode)
+}
+
+func truncate(s string) string {
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}
+
+func TestCatalogAPI(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	resp, err := http.Get(ts.URL + "/api/v1/catalog")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var doc model.CatalogDoc
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	assert.Len(t, doc.Options, 6)
+	assert.Len(t, doc.SKUs, len(model.SKUs))
+	assert.Equal(t, 100, doc.Defaults.Pods)
+	for _, o := range doc.Options {
+		for _, c := range o.Components {
+			assert.NotEmpty(t, c.Source.ID, c.Key)
+			_, ok := model.LookupComponent(c.Key)
+			assert.True(t, ok, "catalog key %s is a valid override key", c.Key)
+		}
+	}
+}
+
+// The OpenAPI document in the repo lists exactly the API routes the router
+// serves, so neither can drift from the other.
+func TestOpenAPIMatchesRouter(t *testing.T) {
+	srv, ts := newServer(t, web.Config{})
+	resp, err := http.Get(ts.URL + "/api/v1/openapi.json")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var doc struct {
+		OpenAPI string                            `json:"openapi"`
+		Paths   map[string]map[string]interface{} `json:"paths"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	assert.Equal(t, "3.0.3", doc.OpenAPI)
+
+	var documented, routed []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+		}
+	}
+	router, ok := srv.Handler().(chi.Routes)
+	require.True(t, ok)
+	require.NoError(t, chi.Walk(router, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/api/") {
+			routed = append(routed, method+" "+strings.TrimSuffix(route, "/"))
+		}
+		return nil
+	}))
+	sort.Strings(documented)
+	sort.Strings(routed)
+	assert.Equal(t, routed, documented)
+}
