@@ -18,8 +18,8 @@ func (e Estimate) ComparisonRows() [][]string {
 		m := o.Monthly
 		rows = append(rows, []string{
 			o.ID,
-			o.Requests.CPUCores.StringFixed(3), o.Requests.MemoryGiB.StringFixed(3),
-			o.Usage.CPUCores.StringFixed(3), o.Usage.MemoryGiB.StringFixed(3),
+			o.Requests.CPUCores.Decimal().StringFixed(3), o.Requests.MemoryGiB.Decimal().StringFixed(3),
+			o.Usage.CPUCores.Decimal().StringFixed(3), o.Usage.MemoryGiB.Decimal().StringFixed(3),
 			strconv.Itoa(o.AddedNodes),
 			m.NodesAdded.StringFixed(2), m.Requests.StringFixed(2), m.Usage.StringFixed(2),
 			m.Telemetry.StringFixed(2), m.Fees.StringFixed(2), m.Total.StringFixed(2),

@@ -10,8 +10,8 @@ const ModelVersion = "meshwise-cost/2026.11.1"
 
 // Resources is an amount of CPU and memory.
 type Resources struct {
-	CPUCores  decimal.Decimal `json:"cpu_cores"`
-	MemoryGiB decimal.Decimal `json:"memory_gib"`
+	CPUCores  Cores `json:"cpu_cores"`
+	MemoryGiB GiB   `json:"memory_gib"`
 }
 
 // ComponentEstimate is one component's share of an option's tax.
@@ -26,9 +26,9 @@ type ComponentEstimate struct {
 	Usage          Resources `json:"usage"`
 	UsageEstimated bool      `json:"usage_estimated"` // false: no published figure, usage shown equal to requests
 	Overridden     bool      `json:"overridden"`
-	Source         Source    `json:"source"`
-	ReplicaSource  *Source   `json:"replica_source,omitempty"`
-	UsageSource    Source    `json:"usage_source"`
+	Source         string    `json:"source"`                   // a key of Estimate.Sources
+	ReplicaSource  string    `json:"replica_source,omitempty"` // a key of Estimate.Sources
+	UsageSource    string    `json:"usage_source"`             // a key of Estimate.Sources
 }
 
 // Money is an option's monthly cost, computed three ways, plus telemetry and
@@ -50,7 +50,7 @@ type Latency struct {
 	P50       decimal.Decimal `json:"p50_ms"`
 	P90       decimal.Decimal `json:"p90_ms"`
 	P99       decimal.Decimal `json:"p99_ms"`
-	Sources   []Source        `json:"sources"`
+	Sources   []string        `json:"sources"` // keys of Estimate.Sources
 	Note      string          `json:"note"`
 }
 
@@ -64,7 +64,7 @@ type TelemetryEstimate struct {
 	MetricsCost           decimal.Decimal `json:"metrics_cost"`
 	TracesCost            decimal.Decimal `json:"traces_cost"`
 	LogsCost              decimal.Decimal `json:"logs_cost"`
-	Sources               []Source        `json:"sources"`
+	Sources               []string        `json:"sources"` // keys of Estimate.Sources
 }
 
 // NeedCoverage says how an option meets one need, and whether the team has it.
@@ -102,7 +102,7 @@ type UnitPrices struct {
 	GiBHour  decimal.Decimal `json:"gib_hour"`
 	Ratio    decimal.Decimal `json:"ratio"`
 	Formula  string          `json:"formula"`
-	Source   Source          `json:"source"`
+	Source   string          `json:"source"`
 }
 
 // Estimate is the full comparison of every option for one assessment.
@@ -114,6 +114,8 @@ type Estimate struct {
 	Allocatable  Allocatable      `json:"allocatable"`
 	UnitPrices   UnitPrices       `json:"unit_prices"`
 	Options      []OptionEstimate `json:"options"`
+	// Sources holds every source the figures above name, by ID.
+	Sources map[string]Source `json:"sources"`
 }
 
 // Option returns the estimate of the option with the given ID.
@@ -138,7 +140,7 @@ func SplitNodePrice(s NodeSKU, ratio decimal.Decimal) UnitPrices {
 		GiBHour:  gibHour,
 		Ratio:    ratio,
 		Formula:  "GiB-hour = node-hour / (vCPU x r + GiB); core-hour = r x GiB-hour",
-		Source:   Sources["opencost-split"],
+		Source:   "opencost-split",
 	}
 }
 
@@ -167,6 +169,7 @@ func compute(a Assessment) Estimate {
 	for i := range Catalog {
 		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices))
 	}
+	e.Sources = e.citedSources()
 	return e
 }
 
@@ -234,11 +237,11 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		uc, um := usageOf(a, o, sz, l7)
 		useCPU += uc
 		useMem += um
-		ce.Usage = Resources{CPUCores: microToCores(uc), MemoryGiB: bytesToGiB(um)}
+		ce.Usage = Resources{CPUCores: Cores(uc), MemoryGiB: GiB(um)}
 		out.Components = append(out.Components, ce)
 	}
-	out.Requests = Resources{CPUCores: microToCores(reqCPU), MemoryGiB: bytesToGiB(reqMem)}
-	out.Usage = Resources{CPUCores: microToCores(useCPU), MemoryGiB: bytesToGiB(useMem)}
+	out.Requests = Resources{CPUCores: Cores(reqCPU), MemoryGiB: GiB(reqMem)}
+	out.Usage = Resources{CPUCores: Cores(useCPU), MemoryGiB: GiB(useMem)}
 
 	hours := a.Pricing.HoursPerMonth
 	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
@@ -335,19 +338,16 @@ func componentEstimate(a Assessment, o *Option, sz sized, l7 bool) ComponentEsti
 		Key: o.ID + "/" + c.ID, Name: c.Name, Kind: c.Kind, Replicas: sz.replicas,
 		CPUm: sz.cpuM, MemoryMi: sz.memM, Overridden: sz.overridden,
 		Requests: Resources{
-			CPUCores:  microToCores(int64(sz.cpuM) * 1000 * n),
-			MemoryGiB: bytesToGiB(int64(sz.memM) * mib * n),
+			CPUCores:  Cores(int64(sz.cpuM) * 1000 * n),
+			MemoryGiB: GiB(int64(sz.memM) * mib * n),
 		},
-		Source:         Sources[c.Source],
+		Source:         c.Source,
+		ReplicaSource:  c.ReplicaSource,
 		UsageEstimated: c.UsageSource != "",
-		UsageSource:    Sources["assumption"],
+		UsageSource:    "assumption",
 	}
 	if c.UsageSource != "" {
-		ce.UsageSource = Sources[c.UsageSource]
-	}
-	if c.ReplicaSource != "" {
-		rs := Sources[c.ReplicaSource]
-		ce.ReplicaSource = &rs
+		ce.UsageSource = c.UsageSource
 	}
 	return ce
 }
@@ -377,7 +377,7 @@ func addedNodes(a Assessment, alloc Allocatable, fixedCPU, fixedMem, perNodeCPU,
 }
 
 func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Decimal {
-	return r.CPUCores.Mul(p.CoreHour).Add(r.MemoryGiB.Mul(p.GiBHour)).Mul(hours)
+	return r.CPUCores.Decimal().Mul(p.CoreHour).Add(r.MemoryGiB.Decimal().Mul(p.GiBHour)).Mul(hours)
 }
 
 // ceilDiv is ⌈a / b⌉ for b > 0; negative a gives a value ≤ 0.
@@ -389,13 +389,31 @@ func ceilDiv(a, b int64) int64 {
 }
 
 func coverageOf(n Needs, o *Option) []NeedCoverage {
-	required := map[string]bool{
-		"mtls": n.MTLS, "l7_split": n.L7Split, "retries": n.Retries, "circuit_breaking": n.CircuitBreaking,
-		"tracing": n.Tracing, "multi_cluster": n.MultiCluster, "audit_logs": n.AuditLogs,
-	}
-	out := make([]NeedCoverage, 0, len(NeedNames))
-	for _, name := range NeedNames {
-		out = append(out, NeedCoverage{Need: name, Required: required[name], Coverage: o.Coverage[name]})
+	required := [...]bool{n.MTLS, n.L7Split, n.Retries, n.CircuitBreaking, n.Tracing, n.MultiCluster, n.AuditLogs} // NeedNames order
+	out := make([]NeedCoverage, len(NeedNames))
+	for i, name := range NeedNames {
+		out[i] = NeedCoverage{Need: name, Required: required[i], Coverage: o.Coverage[name]}
 	}
 	return out
+}
+
+// citedSources collects every source the estimate names.
+func (e Estimate) citedSources() map[string]Source {
+	m := make(map[string]Source, 32)
+	add := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				m[id] = Sources[id]
+			}
+		}
+	}
+	add(e.UnitPrices.Source, e.Allocatable.Source, "sku-prices", "hours-per-month")
+	for _, o := range e.Options {
+		for _, c := range o.Components {
+			add(c.Source, c.ReplicaSource, c.UsageSource)
+		}
+		add(o.Latency.Sources...)
+		add(o.Telemetry.Sources...)
+	}
+	return m
 }

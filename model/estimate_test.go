@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -50,13 +51,13 @@ func TestSeedAnchor(t *testing.T) {
 
 	proxy := component(t, sidecar, "istio-sidecar/istio-proxy")
 	assert.Equal(t, 100, proxy.Replicas)
-	assertDec(t, "10", proxy.Requests.CPUCores)    // 100 x 100m
-	assertDec(t, "12.5", proxy.Requests.MemoryGiB) // 100 x 128Mi = 12800Mi
+	assertDec(t, "10", proxy.Requests.CPUCores.Decimal())    // 100 x 100m
+	assertDec(t, "12.5", proxy.Requests.MemoryGiB.Decimal()) // 100 x 128Mi = 12800Mi
 
 	istiod := component(t, sidecar, "istio-sidecar/istiod")
 	assert.Equal(t, 2, istiod.Replicas, "the add-on cannot go below 2")
-	assertDec(t, "1", istiod.Requests.CPUCores)  // 2 x 500m
-	assertDec(t, "4", istiod.Requests.MemoryGiB) // 2 x 2048Mi
+	assertDec(t, "1", istiod.Requests.CPUCores.Decimal())  // 2 x 500m
+	assertDec(t, "4", istiod.Requests.MemoryGiB.Decimal()) // 2 x 2048Mi
 }
 
 // Hand-computed comparison on the default assessment: Standard_D4s_v5
@@ -93,8 +94,8 @@ func TestEveryOptionByHand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			o := option(t, e, tt.id)
-			assertDec(t, tt.cpu, o.Requests.CPUCores, tt.why)
-			assertDec(t, tt.gib, o.Requests.MemoryGiB, tt.why)
+			assertDec(t, tt.cpu, o.Requests.CPUCores.Decimal(), tt.why)
+			assertDec(t, tt.gib, o.Requests.MemoryGiB.Decimal(), tt.why)
 			assert.Equal(t, tt.addedNodes, o.AddedNodes, tt.why)
 			assert.True(t, o.NodesFeasible)
 		})
@@ -145,7 +146,7 @@ func TestPerNodeFixedPoint(t *testing.T) {
 	o := option(t, mustCompute(t, a), OptionIstioAmbient)
 	assert.Equal(t, 8, o.AddedNodes)
 	assert.Equal(t, 5, o.NodeIterations)
-	assertDec(t, "14.6", o.Requests.CPUCores, "0.6 + 14 x 1.0")
+	assertDec(t, "14.6", o.Requests.CPUCores.Decimal(), "0.6 + 14 x 1.0")
 	assert.Equal(t, 14, component(t, o, "istio-ambient/ztunnel").Replicas, "per-node agents run on added nodes too")
 	assert.True(t, component(t, o, "istio-ambient/ztunnel").Overridden)
 }
@@ -220,7 +221,7 @@ func TestCiliumAlreadyTheCNI(t *testing.T) {
 	a.CiliumCNI = true
 	o := option(t, mustCompute(t, a), OptionCilium)
 	require.Len(t, o.Components, 1, "only hubble-relay is new when Cilium already runs")
-	assertDec(t, "0.05", o.Requests.CPUCores)
+	assertDec(t, "0.05", o.Requests.CPUCores.Decimal())
 }
 
 func TestUpgradeWindowDoublesIstiod(t *testing.T) {
@@ -248,12 +249,12 @@ func TestUsageFromPublishedFigures(t *testing.T) {
 	o := option(t, mustCompute(t, DefaultAssessment()), OptionIstioSidecar)
 	proxy := component(t, o, "istio-sidecar/istio-proxy")
 	assert.True(t, proxy.UsageEstimated)
-	assertDec(t, "0.4", proxy.Usage.CPUCores)
-	assertDec(t, "5.587935447692871", proxy.Usage.MemoryGiB.Round(15)) // 6e9 B / 2^30
+	assertDec(t, "0.4", proxy.Usage.CPUCores.Decimal())
+	assertDec(t, "5.587935447692871", proxy.Usage.MemoryGiB.Decimal().Round(15)) // 6e9 B / 2^30
 	gw := component(t, o, "istio-sidecar/ingress-gateway")
 	assert.False(t, gw.UsageEstimated)
-	assert.Equal(t, StatusAssumption, gw.UsageSource.Status)
-	assert.True(t, gw.Usage.CPUCores.Equal(gw.Requests.CPUCores), "no figure: usage shown at the request")
+	assert.Equal(t, StatusAssumption, Sources[gw.UsageSource].Status)
+	assert.True(t, gw.Usage.CPUCores == gw.Requests.CPUCores, "no figure: usage shown at the request")
 }
 
 func TestModelVersionRecorded(t *testing.T) {
@@ -268,4 +269,24 @@ func TestComputeRejectsInvalidInput(t *testing.T) {
 	_, err := Compute(a)
 	require.Error(t, err)
 	assert.Equal(t, EINVALID, ErrorCode(err))
+}
+
+func TestQuantityText(t *testing.T) {
+	tests := []struct {
+		got  fmt.Stringer
+		want string
+	}{
+		{Cores(12_200_000), "12.2"}, {Cores(0), "0"}, {Cores(5), "0.000005"}, {Cores(3_000_000), "3"},
+		{GiB(12800 * mib), "12.5"}, {GiB(100 * mib), "0.09765625"}, {GiB(0), "0"},
+		{GiB(6_000_000_000), "5.58793544769287109375"}, // 6e9 B / 2^30, exact
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.got.String())
+	}
+	var c Cores
+	require.NoError(t, c.UnmarshalText([]byte("12.2")))
+	assert.Equal(t, Cores(12_200_000), c)
+	var g GiB
+	require.NoError(t, g.UnmarshalText([]byte("12.5")))
+	assert.Equal(t, GiB(12800*mib), g)
 }

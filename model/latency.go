@@ -29,43 +29,43 @@ func (h hopLatency) scale(num, den int64) hopLatency {
 // Summing per-hop percentiles overstates the end-to-end percentile, so the
 // per-request figures are a conservative bound.
 func latencyOf(a Assessment, o *Option, l7 bool) Latency {
-	sidecar, sidecarSrc := sidecarAKS, Sources["aks-istio-latency"]
+	sidecar, sidecarSrc := sidecarAKS, "aks-istio-latency"
 	if a.LatencySource == LatencyUpstream {
-		sidecar, sidecarSrc = sidecarUpstream, Sources["istio-perf-latency"]
+		sidecar, sidecarSrc = sidecarUpstream, "istio-perf-latency"
 	}
 	oneProxy := sidecar.scale(1, 2) // a waypoint or node Envoy is one proxy, not a pair
 	var h hopLatency
-	var srcs []Source
+	var srcs []string
 	var note string
 	switch o.latency {
 	case latencySidecar:
-		h, srcs = sidecar, []Source{sidecarSrc}
+		h, srcs = sidecar, []string{sidecarSrc}
 		note = "one sidecar pair per hop"
 	case latencyAmbient:
-		h, srcs = ambientL4, []Source{Sources["istio-perf-ambient"]}
+		h, srcs = ambientL4, []string{"istio-perf-ambient"}
 		note = "two ztunnels per hop"
 		if l7 {
 			h = h.add(oneProxy)
-			srcs = append(srcs, Sources["assumption"])
+			srcs = append(srcs, "assumption")
 			note += "; plus one waypoint, taken as half a sidecar pair"
 		}
 	case latencyLinkerd:
-		h, srcs = sidecar.scale(linkerdNum, linkerdDen), []Source{sidecarSrc, Sources["linkerd-bench-2025"]}
+		h, srcs = sidecar.scale(linkerdNum, linkerdDen), []string{sidecarSrc, "linkerd-bench-2025"}
 		note = "the sidecar figure x 69.3/232.3, Linkerd's added p99 relative to Istio's in the 2025 benchmark"
 	case latencyCilium:
-		srcs = []Source{Sources["assumption"]}
+		srcs = []string{"assumption"}
 		note = "eBPF at L4 taken as adding nothing measurable"
 		if l7 {
 			h = oneProxy
-			srcs = append(srcs, Sources["acns-l7"])
+			srcs = append(srcs, "acns-l7")
 			note += "; the node Envoy for L7 taken as half a sidecar pair"
 		}
 	default:
-		srcs = []Source{Sources["assumption"]}
+		srcs = []string{"assumption"}
 		note = "no proxy between services"
 	}
-	if srcs[len(srcs)-1].ID != "assumption" {
-		srcs = append(srcs, Sources["assumption"]) // p50: not published, bounded by p90
+	if srcs[len(srcs)-1] != "assumption" {
+		srcs = append(srcs, "assumption") // p50: not published, bounded by p90
 	}
 	hops := int64(a.Hops)
 	return Latency{

@@ -67,8 +67,8 @@ func TestZeroPodsZeroPerPodCost(t *testing.T) {
 				continue
 			}
 			assert.Zero(t, c.Replicas, c.Key)
-			assert.True(t, c.Requests.CPUCores.IsZero() && c.Requests.MemoryGiB.IsZero(), c.Key)
-			assert.True(t, c.Usage.CPUCores.IsZero() && c.Usage.MemoryGiB.IsZero(), c.Key)
+			assert.True(t, c.Requests.CPUCores == 0 && c.Requests.MemoryGiB == 0, c.Key)
+			assert.True(t, c.Usage.CPUCores == 0 && c.Usage.MemoryGiB == 0, c.Key)
 		}
 	}
 }
@@ -78,25 +78,29 @@ func TestZeroPodsZeroPerPodCost(t *testing.T) {
 func TestEveryFigureHasASource(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	valid := map[string]bool{StatusPrimary: true, StatusChart: true, StatusDerived: true, StatusSecondary: true, StatusAssumption: true}
-	check := func(where string, s Source) {
+	var e Estimate
+	check := func(where string, id string) {
 		t.Helper()
-		require.NotEmpty(t, s.ID, "%s has no source", where)
-		require.True(t, valid[s.Status], "%s: source %s has status %q", where, s.ID, s.Status)
-		require.NotEmpty(t, s.Ref, "%s: source %s has no reference", where, s.ID)
-		require.NotEmpty(t, s.Version, "%s: source %s has no version", where, s.ID)
+		require.NotEmpty(t, id, "%s has no source", where)
+		s, ok := e.Sources[id]
+		require.True(t, ok, "%s: source %q is not listed in the estimate's sources", where, id)
+		require.Equal(t, Sources[id], s)
+		require.True(t, valid[s.Status], "%s: source %s has status %q", where, id, s.Status)
+		require.NotEmpty(t, s.Ref, "%s: source %s has no reference", where, id)
+		require.NotEmpty(t, s.Version, "%s: source %s has no version", where, id)
 	}
 	for i := 0; i < 50; i++ {
 		a := randomAssessment(r)
 		a.Needs.Tracing, a.Needs.AuditLogs = true, true
-		e := mustCompute(t, a)
+		e = mustCompute(t, a)
 		check("unit prices", e.UnitPrices.Source)
-		check("allocatable", Sources[e.Allocatable.Source])
+		check("allocatable", e.Allocatable.Source)
 		for _, o := range e.Options {
 			for _, c := range o.Components {
 				check(c.Key+" requests", c.Source)
 				check(c.Key+" usage", c.UsageSource)
-				if c.ReplicaSource != nil {
-					check(c.Key+" replicas", *c.ReplicaSource)
+				if c.ReplicaSource != "" {
+					check(c.Key+" replicas", c.ReplicaSource)
 				}
 			}
 			require.NotEmpty(t, o.Latency.Sources, o.ID)

@@ -145,6 +145,13 @@ func AllocatableOf(s NodeSKU, maxPods int) Allocatable {
 
 func microToCores(u int64) decimal.Decimal { return decimal.New(u, -6) }
 
+// fivePow30 makes bytes / 2^30 exact without dividing: b x 5^30 / 10^30.
+var fivePow30 = decimal.New(5, 0).Pow(decimal.New(30, 0))
+
 func bytesToGiB(b int64) decimal.Decimal {
-	return decimal.NewFromInt(b).Div(decimal.NewFromInt(gib))
+	// Whole MiB (nearly every request): MiB / 1024 = MiB x 5^10 / 10^10.
+	if m := b / mib; b%mib == 0 && m < 1<<39 {
+		return decimal.New(m*9_765_625, -10)
+	}
+	return decimal.NewFromInt(b).Mul(fivePow30).Shift(-30)
 }

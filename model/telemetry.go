@@ -2,11 +2,14 @@ package model
 
 import "github.com/shopspring/decimal"
 
-var (
-	secondsPerHour = decimal.NewFromInt(3600)
-	bytesPerGB     = decimal.NewFromInt(1_000_000_000) // Azure bills decimal GB
-	tenMillion     = decimal.NewFromInt(10_000_000)
-	hundred        = decimal.NewFromInt(100)
+var secondsPerHour = decimal.NewFromInt(3600)
+
+// Exact powers of ten as shifts: per 10 million samples, per decimal GB
+// (Azure bills 10^9 bytes), per cent.
+const (
+	shiftTenMillion = -7
+	shiftGB         = -9
+	shiftPercent    = -2
 )
 
 // telemetryOf prices the observability an option adds:
@@ -36,20 +39,20 @@ func telemetryOf(a Assessment, o *Option, l7 bool) TelemetryEstimate {
 		LogsCost:      decimal.Zero,
 	}
 	te.MetricSamplesPerMonth = decimal.NewFromInt(te.MetricSeries).Mul(seconds).Div(decimal.NewFromInt(int64(t.ScrapeSeconds)))
-	te.MetricsCost = te.MetricSamplesPerMonth.Div(tenMillion).Mul(p.MetricsPer10M)
+	te.MetricsCost = te.MetricSamplesPerMonth.Shift(shiftTenMillion).Mul(p.MetricsPer10M)
 	if o.MetricSource != "" {
-		te.Sources = append(te.Sources, Sources[o.MetricSource], Sources["price-prometheus"])
+		te.Sources = append(te.Sources, o.MetricSource, "price-prometheus")
 	}
 	if a.Needs.Tracing && spansPerHop > 0 {
-		te.SpansPerMonth = rpsSeconds.Mul(decimal.NewFromInt(spansPerHop)).Mul(t.TraceSamplingPercent).Div(hundred)
-		te.TraceGB = te.SpansPerMonth.Mul(decimal.NewFromInt(int64(t.SpanBytes))).Div(bytesPerGB)
+		te.SpansPerMonth = rpsSeconds.Mul(decimal.NewFromInt(spansPerHop)).Mul(t.TraceSamplingPercent).Shift(shiftPercent)
+		te.TraceGB = te.SpansPerMonth.Mul(decimal.NewFromInt(int64(t.SpanBytes))).Shift(shiftGB)
 		te.TracesCost = te.TraceGB.Mul(p.TracePerGB)
-		te.Sources = append(te.Sources, Sources[o.SpanSource], Sources["istio-trace-sampling"])
+		te.Sources = append(te.Sources, o.SpanSource, "istio-trace-sampling")
 	}
 	if a.Needs.AuditLogs && o.AccessLogBytes > 0 {
-		te.AccessLogGB = rpsSeconds.Mul(decimal.NewFromInt(o.AccessLogBytes)).Div(bytesPerGB)
+		te.AccessLogGB = rpsSeconds.Mul(decimal.NewFromInt(o.AccessLogBytes)).Shift(shiftGB)
 		te.LogsCost = te.AccessLogGB.Mul(p.LogPerGB)
-		te.Sources = append(te.Sources, Sources[o.AccessLogSource], Sources["price-log-analytics"])
+		te.Sources = append(te.Sources, o.AccessLogSource, "price-log-analytics")
 	}
 	return te
 }

@@ -56,7 +56,8 @@ func TestEstimateAPI(t *testing.T) {
 	sidecar, _ := e.Option(model.OptionIstioSidecar)
 	assert.Equal(t, "10", sidecar.Components[0].Requests.CPUCores.String(), "the seed anchor survives the round trip")
 	assert.Equal(t, "12.5", sidecar.Components[0].Requests.MemoryGiB.String())
-	assert.Equal(t, "aks-istio-scale", sidecar.Components[1].ReplicaSource.ID)
+	assert.Equal(t, "aks-istio-scale", sidecar.Components[1].ReplicaSource)
+	assert.Equal(t, "AKS add-on HPA floor: istiod and gateways min 2, max 5", e.Sources["aks-istio-scale"].Title)
 
 	resp, body = post(t, ts.URL+"/api/v1/curves", "application/json", `{}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 
@@ -102,16 +104,23 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	_, _ = buf.WriteTo(w)
 }
 
-// writeJSON writes v as a JSON response.
+// jsonBuffers recycles response buffers: estimates are tens of KiB.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON writes v as a JSON response, encoded fully before the status is
+// sent so an encoding failure is still a clean 500.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer jsonBuffers.Put(buf)
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
 		s.problem(w, http.StatusInternalServerError, "Internal Server Error", "The response could not be encoded.", nil)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = buf.WriteTo(w)
 }
 
 // page returns the frame of a page with the given title and current section.

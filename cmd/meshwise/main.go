@@ -4,6 +4,7 @@
 //	meshwise [serve]        serve on MESHWISE_ADDR (default :8080) against DATABASE_URL
 //	meshwise dev            like serve, but starts a private PostgreSQL when DATABASE_URL is unset
 //	meshwise migrate        apply pending migrations and exit
+//	meshwise estimate -f assessment.json [-o table|json|csv] [--option ID --max-monthly-cost N --max-added-p99-ms N]
 //	meshwise devdb start|stop|remove [-dir DIR] [-ephemeral]
 package main
 
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, getenv, stderr, true)
 	case "migrate":
 		return runMigrate(ctx, getenv, stdout, stderr)
+	case "estimate":
+		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
 	case "devdb":
 		return runDevDB(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
@@ -76,6 +79,8 @@ const usage = `usage: meshwise <command>
   serve     serve the web application and API (the default)
   dev       serve, starting a private PostgreSQL under MESHWISE_DEV_DB_DIR when DATABASE_URL is unset
   migrate   apply pending database migrations and exit
+  estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
+            [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
   devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
   help      show this text
 

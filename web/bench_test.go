@@ -1,0 +1,68 @@
+package web_test
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"meshwise/web"
+)
+
+const benchBody = `{"title":"bench","pods":100,"needs":{"mtls":true,"l7_split":true}}`
+
+// BenchmarkAPIEstimate compares POST /api/v1/estimates with a bare net/http
+// handler that returns a constant JSON body of the same size, both served on
+// loopback in the same run. The ratio of their ns/op is the API's share of
+// the bare throughput (docs/BENCHMARKS.md).
+func BenchmarkAPIEstimate(b *testing.B) {
+	// The estimate route never touches storage, so no database is needed.
+	srv, err := web.New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	api := httptest.NewServer(srv.Handler())
+	defer api.Close()
+
+	sample := fetch(b, http.DefaultClient, api.URL)
+	constant := bytes.Repeat([]byte(" "), len(sample))
+	copy(constant, `{"pad":"`)
+	constant[len(constant)-2], constant[len(constant)-1] = '"', '}'
+	bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(constant)
+	}))
+	defer bare.Close()
+
+	for _, target := range []struct {
+		name, url string
+	}{{"bare", bare.URL}, {"meshwise", api.URL}} {
+		b.Run(target.name, func(b *testing.B) {
+			client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+			b.SetBytes(int64(len(sample)))
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					fetch(b, client, target.url)
+				}
+			})
+		})
+	}
+}
+
+func fetch(b *testing.B, c *http.Client, base string) []byte {
+	resp, err := c.Post(base+"/api/v1/estimates", "application/json", strings.NewReader(benchBody))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		b.Fatalf("status %d: %v", resp.StatusCode, err)
+	}
+	return body
+}
