@@ -202,6 +202,12 @@ func (c *Cluster) prepareDir() error {
 	if err := os.Chmod(c.Dir, 0o700); err != nil {
 		return fmt.Errorf("devdb: %w", err)
 	}
+	return handToPostgres(c.Dir)
+}
+
+// handToPostgres gives path, and everything under it, to the postgres OS
+// user when we run as root; otherwise the files are already ours.
+func handToPostgres(path string) error {
 	if os.Geteuid() != 0 {
 		return nil
 	}
@@ -209,12 +215,16 @@ func (c *Cluster) prepareDir() error {
 	if err != nil {
 		return err
 	}
-	return filepath.Walk(c.Dir, func(p string, _ os.FileInfo, err error) error {
+	err = filepath.Walk(path, func(p string, _ os.FileInfo, err error) error {
 		if err != nil {
 			return err
 		}
 		return os.Lchown(p, uid, gid)
 	})
+	if err != nil {
+		return fmt.Errorf("devdb: unable to hand %s to the postgres user: %w", path, err)
+	}
+	return nil
 }
 
 func postgresIDs() (uid, gid int, err error) {
@@ -305,17 +315,7 @@ func (c *Cluster) writeOwned(path, content string) error {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		return fmt.Errorf("devdb: %w", err)
 	}
-	if os.Geteuid() != 0 {
-		return nil
-	}
-	uid, gid, err := postgresIDs()
-	if err != nil {
-		return err
-	}
-	if err := os.Chown(path, uid, gid); err != nil {
-		return fmt.Errorf("devdb: %w", err)
-	}
-	return nil
+	return handToPostgres(path)
 }
 
 func run(ctx context.Context, env []string, dir, prog string, args ...string) error {
