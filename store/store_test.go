@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -103,4 +104,55 @@ func TestRecentAssessmentsEmpty(t *testing.T) {
 	list, err := st.RecentAssessments(context.Background(), 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
+}
+
+func TestAssessmentDraftsAreVersioned(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	a := model.DefaultAssessment()
+	a.Title, a.Pods = "payments", 250
+	a.LatencyBudget = decimal.RequireFromString("7.5")
+	created, err := st.CreateAssessment(ctx, a)
+	require.NoError(t, err)
+	assert.Equal(t, 1, created.Version)
+	assert.Equal(t, 1, created.Step)
+
+	got, err := st.GetAssessment(ctx, created.ID)
+	require.NoError(t, err)
+	assert.Equal(t, a.Title, got.Assessment.Title)
+	assert.Equal(t, 250, got.Assessment.Pods)
+	assert.True(t, got.Assessment.LatencyBudget.Equal(a.LatencyBudget), "decimals survive jsonb")
+	assert.Equal(t, created.CreatedAt.UnixMicro(), got.CreatedAt.UnixMicro())
+
+	a.Pods = 300
+	second, err := st.UpdateAssessment(ctx, created.ID, 1, a, 3)
+	require.NoError(t, err)
+	assert.Equal(t, 2, second.Version)
+	assert.Equal(t, 3, second.Step)
+
+	// A second tab still holding version 1 cannot overwrite version 2.
+	stale := a
+	stale.Pods = 999
+	_, err = st.UpdateAssessment(ctx, created.ID, 1, stale, 2)
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	got, err = st.GetAssessment(ctx, created.ID)
+	require.NoError(t, err)
+	assert.Equal(t, 300, got.Assessment.Pods, "nothing half-written")
+	assert.Equal(t, 3, got.Step, "the furthest step never moves back")
+
+	list, err := st.RecentAssessments(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, "payments", list[0].Title)
+}
+
+func TestUnknownAssessmentIsNotFound(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	for _, id := range []string{"nope", "00000000-0000-0000-0000-000000000000", "'; DROP TABLE assessments; --"} {
+		_, err := st.GetAssessment(ctx, id)
+		assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), id)
+		_, err = st.UpdateAssessment(ctx, id, 1, model.DefaultAssessment(), 1)
+		assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err), id)
+	}
 }
