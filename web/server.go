@@ -25,6 +25,13 @@ type Store interface {
 	SchemaStatus(ctx context.Context) (current, latest int64, err error)
 	// RecentAssessments lists up to limit assessments, newest change first.
 	RecentAssessments(ctx context.Context, limit int) ([]model.AssessmentSummary, error)
+	// CreateAssessment saves a new draft at version 1.
+	CreateAssessment(ctx context.Context, a model.Assessment) (model.SavedAssessment, error)
+	// GetAssessment returns a draft, or ENOTFOUND.
+	GetAssessment(ctx context.Context, id string) (model.SavedAssessment, error)
+	// UpdateAssessment saves a draft still at version, else ECONFLICT; step
+	// only moves forward.
+	UpdateAssessment(ctx context.Context, id string, version int, a model.Assessment, step int) (model.SavedAssessment, error)
 }
 
 // Config holds the web layer's settings.
@@ -73,6 +80,14 @@ func (s *Server) Handler() http.Handler {
 	r.Method(http.MethodGet, static.Prefix+"*", s.assets)
 
 	r.Get("/", s.home)
+	r.Get("/assessments/new", s.startPage)
+	r.Post("/assessments", s.createAssessment)
+	r.Get("/assessments/{id}", s.openAssessment)
+	r.Get("/assessments/{id}/steps/{step}", s.showStep)
+	r.Post("/assessments/{id}/steps/{step}", s.saveStep)
+	r.Get("/assessments/{id}/results", s.results)
+	r.Get("/assessments/{id}/comparison.csv", s.comparisonCSV)
+	r.Get("/assessments/{id}/estimate.json", s.estimateJSON)
 
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/assessments", s.apiListAssessments)
@@ -84,5 +99,16 @@ func (s *Server) Handler() http.Handler {
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
-	return r
+	return s.crossOrigin(r)
+}
+
+// crossOrigin refuses state-changing requests that a browser marks as
+// cross-site (Go's CrossOriginProtection: Sec-Fetch-Site and Origin), with
+// a clear 403; non-browser clients such as the CLI and pipelines pass.
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, http.StatusForbidden, "Cross-site request refused", "This form was sent from another site, so meshwise refused it. Open meshwise directly and try again.")
+	}))
+	return cop.Handler(next)
 }

@@ -49,53 +49,74 @@ func Home(p Page, h HomePage) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 data-testid=\"home-title\">Should we adopt a service mesh on AKS — which one, and at what cost?</h1><p class=\"lede\">meshwise walks your team through the mesh-selection checklist, prices the CPU, memory, node and money \"tax\" of the Istio add-on against Istio ambient, Linkerd, Cilium, ingress-level canary and no mesh at all, and keeps the decision as a signed, tamper-evident record.</p><div class=\"cards\"><section class=\"card\" aria-labelledby=\"card-architect\"><h2 id=\"card-architect\">Architects</h2><p>Answer the five checklist questions and get a ranked recommendation with its reasons and what would change it.</p></section><section class=\"card\" aria-labelledby=\"card-finops\"><h2 id=\"card-finops\">FinOps</h2><p>See cores, GiB, added nodes and money per month for every option, requests-based and usage-based, each figure with its source.</p></section><section class=\"card\" aria-labelledby=\"card-governance\"><h2 id=\"card-governance\">Governance</h2><p>Keep every decision in an append-only archive of signed records that an auditor can verify offline.</p></section><section class=\"card\" aria-labelledby=\"card-ci\"><h2 id=\"card-ci\">Pipelines</h2><p>Ask the <a href=\"/api/v1/openapi.json\">JSON API</a> whether a change still fits the approved decision.</p></section></div><h2>Recent assessments</h2>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<h1 data-testid=\"home-title\">Should we adopt a service mesh on AKS — which one, and at what cost?</h1><p class=\"lede\">meshwise walks your team through the mesh-selection checklist, prices the CPU, memory, node and money \"tax\" of the Istio add-on against Istio ambient, Linkerd, Cilium, ingress-level canary and no mesh at all, and keeps the decision as a signed, tamper-evident record.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = StartForm().Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, " <div class=\"cards\"><section class=\"card\" aria-labelledby=\"card-architect\"><h2 id=\"card-architect\">Architects</h2><p>Answer the five checklist questions and get a ranked recommendation with its reasons and what would change it.</p></section><section class=\"card\" aria-labelledby=\"card-finops\"><h2 id=\"card-finops\">FinOps</h2><p>See cores, GiB, added nodes and money per month for every option, requests-based and usage-based, each figure with its source.</p></section><section class=\"card\" aria-labelledby=\"card-governance\"><h2 id=\"card-governance\">Governance</h2><p>Keep every decision in an append-only archive of signed records that an auditor can verify offline.</p></section><section class=\"card\" aria-labelledby=\"card-ci\"><h2 id=\"card-ci\">Pipelines</h2><p>Ask the <a href=\"/api/v1/openapi.json\">JSON API</a> whether a change still fits the approved decision.</p></section></div><h2>Recent assessments</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			if len(h.Recent) == 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "<p data-testid=\"recent-empty\" class=\"muted\">No assessments yet.</p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<p data-testid=\"recent-empty\" class=\"muted\">No assessments yet.</p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<ul data-testid=\"recent-list\">")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<ul data-testid=\"recent-list\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				for _, a := range h.Recent {
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<li>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<li><a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					var templ_7745c5c3_Var3 string
-					templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(a.Title)
+					var templ_7745c5c3_Var3 templ.SafeURL
+					templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/assessments/" + a.ID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/home.templ`, Line: 43, Col: 18}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/home.templ`, Line: 44, Col: 56}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " <span class=\"muted\">— updated ")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var4 string
-					templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(a.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"))
+					templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(a.Title)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/home.templ`, Line: 43, Col: 103}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/home.templ`, Line: 44, Col: 68}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "</span></li>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</a> <span class=\"muted\">")
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					var templ_7745c5c3_Var5 string
+					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs("— updated " + a.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"))
+					if templ_7745c5c3_Err != nil {
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/home.templ`, Line: 44, Col: 162}
+					}
+					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
+					if templ_7745c5c3_Err != nil {
+						return templ_7745c5c3_Err
+					}
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "</span></li>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "</ul>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</ul>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
