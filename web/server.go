@@ -68,9 +68,12 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 	return &Server{store: store, log: log, cfg: cfg, assets: assets, metrics: newMetrics(reg), reg: reg}, nil
 }
 
-// Handler returns the router with every route of meshwise. This function is
+// Handler returns every route of meshwise behind cross-origin protection.
+func (s *Server) Handler() http.Handler { return s.crossOrigin(s.Routes()) }
+
+// Routes returns the router with every route of meshwise. This function is
 // the one place that lists them.
-func (s *Server) Handler() http.Handler {
+func (s *Server) Routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.recoverer, s.observe, s.securityHeaders, s.limits)
 
@@ -99,7 +102,7 @@ func (s *Server) Handler() http.Handler {
 
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
-	return s.crossOrigin(r)
+	return r
 }
 
 // crossOrigin refuses state-changing requests that a browser marks as
