@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"meshwise/model"
+	"meshwise/store/storetest"
+)
+
+// shots saves full-page screenshots of a browser test under test-output/.
+type shots struct {
+	t   *testing.T
+	dir string
+	n   int
+}
+
+func newShots(t *testing.T, name string) *shots {
+	dir := os.Getenv("MESHWISE_TEST_OUTPUT")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "test-output")
+	}
+	dir = filepath.Join(dir, name)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return &shots{t: t, dir: dir}
+}
+
+func (s *shots) take(label string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var png []byte
+		if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
+			return err
+		}
+		s.n++
+		return os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.n, label)), png, 0o644)
+	})
+}
+
+// next presses "Save and continue" and waits for the page it leads to.
+func next(waitFor string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(waitFor, chromedp.ByQuery),
+	}
+}
+
+func TestBrowserWizardToResults(t *testing.T) {
+	s := startServer(t, storetest.NewDatabase(t), nil)
+	waitReady(t, s, 20*time.Second)
+	ctx := newBrowser(t)
+	shot := newShots(t, "wizard")
+
+	var headline, resultsURL string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.WaitVisible(`[data-testid="start-form"]`, chromedp.ByQuery),
+		chromedp.SetValue(`#start-title`, "Payments platform", chromedp.ByQuery),
+		shot.take("home"),
+		chromedp.Click(`[data-testid="start"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action$="/steps/1"]`, chromedp.ByQuery),
+		chromedp.SetValue(`[name="services"]`, "40", chromedp.ByQuery),
+		chromedp.SetValue(`[name="pods"]`, "150", chromedp.ByQuery),
+		chromedp.SetValue(`[name="cluster"]`, "prod-weu", chromedp.ByQuery),
+		shot.take("step1"),
+		next(`form[action$="/steps/2"]`),
+		chromedp.Click(`[name="needs.mtls"]`, chromedp.ByQuery),
+		chromedp.Click(`[name="needs.l7_split"]`, chromedp.ByQuery),
+		shot.take("step2"),
+		next(`form[action$="/steps/3"]`),
+		shot.take("step3"),
+		next(`[data-testid="headline"]`),
+		chromedp.Text(`[data-testid="headline"]`, &headline, chromedp.ByQuery),
+		chromedp.Location(&resultsURL),
+		shot.take("results"),
+	))
+	assert.Equal(t, "A mesh is warranted (3 of 5 checklist answers are yes): Istio sidecar (AKS add-on).", headline)
+
+	// The page's figures equal the API's estimate for the same inputs.
+	id := strings.TrimSuffix(strings.TrimPrefix(resultsURL, s.URL+"/assessments/"), "/results")
+	saved := fetchEstimateDoc(t, s.URL+"/assessments/"+id+"/estimate.json")
+	assert.Equal(t, 150, saved.Estimate.Assessment.Pods)
+	body, err := json.Marshal(saved.Estimate.Assessment)
+	require.NoError(t, err)
+	resp, err := http.Post(s.URL+"/api/v1/estimates", "application/json", bytes.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var api model.Estimate
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&api))
+	for _, o := range api.Options {
+		var shown string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Text(`[data-testid="total-`+o.ID+`"]`, &shown, chromedp.ByQuery)))
+		assert.Equal(t, o.Monthly.Total.StringFixed(2), shown, "monthly total of %s", o.ID)
+	}
+	var charts int
+	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('figure.chart svg[role=img] title').length`, &charts)))
+	assert.GreaterOrEqual(t, charts, 2, "both charts render as titled SVG")
+
+	// Back to the checklist, drop both needs: the verdict changes.
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/assessments/"+id+"/steps/2"),
+		chromedp.WaitVisible(`form[action$="/steps/2"]`, chromedp.ByQuery),
+		chromedp.Click(`[name="needs.mtls"]`, chromedp.ByQuery),
+		chromedp.Click(`[name="needs.l7_split"]`, chromedp.ByQuery),
+		next(`form[action$="/steps/3"]`),
+		next(`[data-testid="headline"]`),
+		chromedp.Text(`[data-testid="headline"]`, &headline, chromedp.ByQuery),
+		shot.take("results-changed"),
+	))
+	assert.Equal(t, "You do not need a service mesh (1 of 5 checklist answers are yes): No mesh (network policies + app retries + OpenTelemetry).", headline)
+	var services string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/assessments/"+id+"/steps/1"),
+		chromedp.Value(`[name="services"]`, &services, chromedp.ByQuery),
+	))
+	assert.Equal(t, "40", services, "going back keeps every answer")
+}
+
+func TestBrowserWizardShowsFieldMessages(t *testing.T) {
+	s := startServer(t, storetest.NewDatabase(t), nil)
+	waitReady(t, s, 20*time.Second)
+	ctx := newBrowser(t)
+	shot := newShots(t, "wizard-errors")
+
+	var podsMsg, nodesMsg, summary, podsValue string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/assessments/new"),
+		chromedp.Click(`[data-testid="start"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action$="/steps/1"]`, chromedp.ByQuery),
+		chromedp.SetValue(`[name="pods"]`, "a hundred", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "0", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-summary"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-pods"]`, &podsMsg, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-summary"]`, &summary, chromedp.ByQuery),
+		chromedp.Value(`[name="pods"]`, &podsValue, chromedp.ByQuery),
+		shot.take("step1-errors"),
+	))
+	assert.Equal(t, "Pods to mesh must be a whole number", podsMsg)
+	assert.Equal(t, "a hundred", podsValue, "what was typed stays in the box")
+	assert.Contains(t, summary, "pods")
+
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SetValue(`[name="pods"]`, "100", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-nodes"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-nodes"]`, &nodesMsg, chromedp.ByQuery),
+	))
+	assert.Equal(t, "Nodes today must be a whole number from 1 to 5000 (got 0)", nodesMsg)
+}
+
+type estimateDoc struct {
+	Estimate       model.Estimate       `json:"estimate"`
+	Recommendation model.Recommendation `json:"recommendation"`
+}
+
+func fetchEstimateDoc(t *testing.T, u string) estimateDoc {
+	t.Helper()
+	resp, err := http.Get(u)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var doc estimateDoc
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	return doc
+}
