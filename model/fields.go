@@ -10,11 +10,12 @@ import (
 
 // Field kinds for forms.
 const (
-	FieldInt     = "int"
-	FieldDecimal = "decimal"
-	FieldBool    = "bool"
-	FieldText    = "text"
-	FieldChoice  = "choice"
+	FieldInt      = "int"
+	FieldDecimal  = "decimal"
+	FieldBool     = "bool"
+	FieldText     = "text"
+	FieldChoice   = "choice"
+	FieldOverride = "override" // an optional whole number: blank keeps the default
 )
 
 // InputField describes one assessment input for people: its label, unit,
@@ -97,6 +98,31 @@ var InputFields = func() []InputField {
 	}
 }()
 
+// overrideFields are the per-component overrides, asked folded away on step
+// 3: replicas (where the count is not per pod or per node), millicores and
+// MiB per replica. Blank keeps the catalog default.
+var overrideFields = func() []InputField {
+	var out []InputField
+	for _, o := range Catalog {
+		for _, c := range o.Components {
+			key := "overrides." + o.ID + "/" + c.ID
+			name := o.Name + ": " + c.Name
+			if c.scale != scalePerPod && c.scale != scalePerNode {
+				lo, hi := ib(boundReplicas)
+				out = append(out, InputField{Key: key + ".replicas", Step: 3, Label: name + " replicas", Unit: "replicas", Kind: FieldOverride, Min: lo, Max: hi, Advanced: true,
+					Hint: "Blank keeps the default: " + replicaRule(c) + "."})
+			}
+			lo, hi := ib(boundCPUm)
+			out = append(out, InputField{Key: key + ".cpu_m", Step: 3, Label: name + " CPU request", Unit: "millicores per replica", Kind: FieldOverride, Min: lo, Max: hi, Advanced: true,
+				Hint: fmt.Sprintf("Blank keeps the default %dm (%s).", c.CPUm, Sources[c.Source].Ref)})
+			lo, hi = ib(boundMemoryMi)
+			out = append(out, InputField{Key: key + ".memory_mi", Step: 3, Label: name + " memory request", Unit: "MiB per replica", Kind: FieldOverride, Min: lo, Max: hi, Advanced: true,
+				Hint: fmt.Sprintf("Blank keeps the default %dMi (%s).", c.MemoryMi, Sources[c.Source].Ref)})
+		}
+	}
+	return out
+}()
+
 // FieldsOfStep returns the inputs asked on one wizard step.
 func FieldsOfStep(step int) []InputField {
 	var out []InputField
@@ -105,11 +131,80 @@ func FieldsOfStep(step int) []InputField {
 			out = append(out, f)
 		}
 	}
+	if step == 3 {
+		out = append(out, overrideFields...)
+	}
 	return out
+}
+
+// splitOverrideKey splits "overrides.option/component.attr".
+func splitOverrideKey(key string) (component, attr string, ok bool) {
+	rest, found := strings.CutPrefix(key, "overrides.")
+	if !found {
+		return "", "", false
+	}
+	i := strings.LastIndex(rest, ".")
+	if i < 0 {
+		return "", "", false
+	}
+	return rest[:i], rest[i+1:], true
+}
+
+// overrideField returns the override attribute a key names.
+func overrideField(o *Override, attr string) **int {
+	switch attr {
+	case "replicas":
+		return &o.Replicas
+	case "cpu_m":
+		return &o.CPUm
+	case "memory_mi":
+		return &o.MemoryMi
+	}
+	return nil
+}
+
+func (a *Assessment) overrideValue(comp, attr string) string {
+	o := a.Overrides[comp]
+	if p := overrideField(&o, attr); p != nil && *p != nil {
+		return strconv.Itoa(**p)
+	}
+	return ""
+}
+
+func (a *Assessment) setOverride(comp, attr, raw string) error {
+	if _, known := LookupComponent(comp); !known {
+		return fmt.Errorf("is not an input")
+	}
+	o := a.Overrides[comp]
+	p := overrideField(&o, attr)
+	if p == nil {
+		return fmt.Errorf("is not an input")
+	}
+	if raw == "" {
+		*p = nil
+	} else {
+		n, err := strconv.Atoi(raw)
+		if err != nil {
+			return fmt.Errorf("must be a whole number, or blank for the default")
+		}
+		*p = &n
+	}
+	if o.Replicas == nil && o.CPUm == nil && o.MemoryMi == nil {
+		delete(a.Overrides, comp)
+		return nil
+	}
+	if a.Overrides == nil {
+		a.Overrides = map[string]Override{}
+	}
+	a.Overrides[comp] = o
+	return nil
 }
 
 // FieldValue returns an input's current value as form text.
 func (a *Assessment) FieldValue(key string) string {
+	if comp, attr, ok := splitOverrideKey(key); ok {
+		return a.overrideValue(comp, attr)
+	}
 	switch p := a.fieldPtr(key).(type) {
 	case *int:
 		return strconv.Itoa(*p)
@@ -128,6 +223,9 @@ func (a *Assessment) FieldValue(key string) string {
 // what was expected; bounds are Validate's job.
 func (a *Assessment) SetField(key, raw string) error {
 	raw = strings.TrimSpace(raw)
+	if comp, attr, ok := splitOverrideKey(key); ok {
+		return a.setOverride(comp, attr, raw)
+	}
 	switch p := a.fieldPtr(key).(type) {
 	case *int:
 		n, err := strconv.Atoi(raw)

@@ -54,3 +54,34 @@ func TestSetFieldRejectsNonNumbers(t *testing.T) {
 	require.NoError(t, a.SetField("needs.mtls", ""))
 	assert.False(t, a.Needs.MTLS, "an unchecked box sends nothing")
 }
+
+func TestOverrideFields(t *testing.T) {
+	a := DefaultAssessment()
+	require.NoError(t, a.SetField("overrides.istio-sidecar/istio-proxy.cpu_m", "50"))
+	require.NoError(t, a.SetField("overrides.istio-sidecar/istio-proxy.memory_mi", ""))
+	assert.Equal(t, "50", a.FieldValue("overrides.istio-sidecar/istio-proxy.cpu_m"))
+	assert.Equal(t, "", a.FieldValue("overrides.istio-sidecar/istio-proxy.memory_mi"), "blank keeps the default")
+	o := option(t, mustCompute(t, a), OptionIstioSidecar)
+	assertDec(t, "5", component(t, o, "istio-sidecar/istio-proxy").Requests.CPUCores.Decimal(), "100 pods x 50m")
+
+	require.NoError(t, a.SetField("overrides.istio-sidecar/istio-proxy.cpu_m", ""))
+	assert.Empty(t, a.Overrides, "clearing the last attribute removes the override")
+	assert.EqualError(t, a.SetField("overrides.istio-sidecar/istio-proxy.cpu_m", "half"), "must be a whole number, or blank for the default")
+	assert.Error(t, a.SetField("overrides.nope/x.cpu_m", "1"))
+
+	require.NoError(t, a.SetField("overrides.linkerd/destination.replicas", "-2"))
+	var e *Error
+	require.ErrorAs(t, a.Validate(), &e)
+	assert.Equal(t, "overrides.linkerd/destination.replicas", e.Fields[0].Field, "the message lands on the form field")
+
+	var keys int
+	for _, f := range FieldsOfStep(3) {
+		if f.Kind == FieldOverride {
+			keys++
+			b := DefaultAssessment()
+			require.NoError(t, b.SetField(f.Key, "7"), f.Key)
+			assert.Equal(t, "7", b.FieldValue(f.Key), f.Key)
+		}
+	}
+	assert.Greater(t, keys, 50)
+}

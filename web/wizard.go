@@ -157,9 +157,12 @@ func stepView(saved model.SavedAssessment, step int, raw, errs map[string]string
 		if fv.Error != "" {
 			v.Errors = append(v.Errors, model.FieldError{Field: f.Key, Message: fv.Error})
 		}
-		if f.Advanced {
+		switch {
+		case f.Kind == model.FieldOverride:
+			v.Overrides = append(v.Overrides, fv)
+		case f.Advanced:
 			v.Advanced = append(v.Advanced, fv)
-		} else {
+		default:
 			v.Basic = append(v.Basic, fv)
 		}
 	}

@@ -174,3 +174,21 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 }
+
+func TestWizardComponentOverrides(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	resp, _ := postForm(t, ts.URL+"/assessments", url.Values{"title": {"Overrides"}})
+	base := ts.URL + strings.TrimSuffix(resp.Header.Get("Location"), "/steps/1")
+	a := model.DefaultAssessment()
+
+	resp, body := postForm(t, base+"/steps/3", stepForm(3, 1, a, map[string]string{"overrides.istio-sidecar/istio-proxy.cpu_m": "-5"}))
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "must be a whole number from 0 to 64000 (got -5)")
+
+	resp, _ = postForm(t, base+"/steps/3", stepForm(3, 1, a, map[string]string{"overrides.istio-sidecar/istio-proxy.cpu_m": "50"}))
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = getBody(t, base+"/comparison.csv")
+	assert.Contains(t, body, "istio-sidecar,7.000,", "100 sidecars at 50m = 5, istiod 1, gateway 0.2, istio-cni 0.1 x (6+2) = 0.8 cores")
+	_, body = getBody(t, base+"/steps/3")
+	assert.Contains(t, body, `name="overrides.istio-sidecar/istio-proxy.cpu_m" value="50"`)
+}
