@@ -11,11 +11,14 @@ import (
 // Error codes shared by every layer. The web layer maps each code to one HTTP
 // status in a single table; only EINTERNAL is logged as a fault.
 const (
-	EINVALID     = "invalid"     // the caller sent something wrong; FieldErrors say what
-	ENOTFOUND    = "not_found"   // the thing asked for does not exist
-	ECONFLICT    = "conflict"    // the request clashes with the current state
-	EUNAVAILABLE = "unavailable" // a dependency (the database) cannot be reached now
-	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EINVALID      = "invalid"      // the caller sent something wrong; FieldErrors say what
+	ENOTFOUND     = "not_found"    // the thing asked for does not exist
+	ECONFLICT     = "conflict"     // the request clashes with the current state
+	EUNAVAILABLE  = "unavailable"  // a dependency (the database) cannot be reached now
+	EUNAUTHORIZED = "unauthorized" // nobody is signed in
+	EFORBIDDEN    = "forbidden"    // signed in, but the role does not allow it
+	ELIMITED      = "limited"      // too many attempts; try again later
+	EINTERNAL     = "internal"     // a bug or an unexpected failure
 )
 
 // Error is the one error type the domain and its adapters return to callers.
@@ -66,4 +69,14 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "An internal error occurred."
+}
+
+// ErrorFieldMessage returns the first field message of an EINVALID error,
+// or its message.
+func ErrorFieldMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		return e.Fields[0].Message
+	}
+	return ErrorMessage(err)
 }

@@ -10,27 +10,59 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"meshwise/model"
+	"meshwise/store"
 	"meshwise/store/storetest"
 	"meshwise/web"
 )
 
+// testToken is the admin API token of the newest test server; tests in
+// this package run one after another, and the clients below send it.
+var (
+	testToken string
+	testStore *store.Store
+)
+
+type bearer struct{}
+
+func (bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if testToken != "" && r.Header.Get("Authorization") == "" && r.Header.Get("X-No-Token") == "" {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+testToken)
+	}
+	r.Header.Del("X-No-Token")
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// apiClient sends the admin token; noRedirect (wizard_test.go) does too and
+// also stops at redirects.
+var apiClient = &http.Client{Transport: bearer{}}
+
 func newServer(t testing.TB, cfg web.Config) (*web.Server, *httptest.Server) {
 	t.Helper()
-	srv, err := web.New(storetest.Open(t), slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
+	st := storetest.Open(t)
+	if cfg.Sessions == nil {
+		cfg.Sessions = scs.New()
+		cfg.Sessions.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
+	}
+	srv, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
+	admin, _ := storetest.AddUser(t, st, "admin@example.com", model.RoleAdmin)
+	testToken, testStore = storetest.AddToken(t, st, admin, model.RoleAdmin), st
 	return srv, ts
 }
 
 func post(t *testing.T, url, contentType, body string) (*http.Response, []byte) {
 	t.Helper()
-	resp, err := http.Post(url, contentType, strings.NewReader(body))
+	resp, err := apiClient.Post(url, contentType, strings.NewReader(body))
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
@@ -115,7 +147,7 @@ func TestEstimateAPIRejectsBadBodiesClearly(t *testing.T) {
 	assert.Equal(t, http.StatusUnsupportedMediaType, resp.StatusCode)
 
 	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/v1/estimates", nil)
-	r2, err := http.DefaultClient.Do(req)
+	r2, err := apiClient.Do(req)
 	require.NoError(t, err)
 	r2.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, r2.StatusCode)

@@ -4,16 +4,23 @@ import (
 	"net/http"
 	"strconv"
 
+	"meshwise/model"
 	"meshwise/web/views"
 )
 
+// home says what meshwise does; signed-in people also see recent work.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	recent, err := s.store.RecentAssessments(r.Context(), 10)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	p := principalOf(r)
+	h := views.HomePage{SignedIn: p != nil, CanCreate: p != nil && p.Role.AtLeast(model.RoleArchitect)}
+	if p != nil {
+		recent, err := s.store.RecentAssessments(r.Context(), 10)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		h.Recent = recent
 	}
-	s.render(w, r, http.StatusOK, views.Home(s.page("Home", "home"), views.HomePage{Recent: recent}))
+	s.render(w, r, http.StatusOK, views.Home(s.page(r, "Home", "home"), h))
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

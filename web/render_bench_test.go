@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -37,7 +38,7 @@ func BenchmarkResultsRender(b *testing.B) {
 		}
 		an := analysis{saved: saved, est: est, rec: model.Recommend(a, est), curves: curves}
 		buf.Reset()
-		if err := views.Results(srv.page("Results", "new"), resultsView(an)).Render(context.Background(), &buf); err != nil {
+		if err := views.Results(srv.page(httptest.NewRequest("GET", "/", nil), "Results", "new"), resultsView(an)).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -17,11 +17,14 @@ import (
 
 // statusFor is the one table from domain error codes to HTTP statuses.
 var statusFor = map[string]int{
-	model.EINVALID:     http.StatusUnprocessableEntity,
-	model.ENOTFOUND:    http.StatusNotFound,
-	model.ECONFLICT:    http.StatusConflict,
-	model.EUNAVAILABLE: http.StatusServiceUnavailable,
-	model.EINTERNAL:    http.StatusInternalServerError,
+	model.EINVALID:      http.StatusUnprocessableEntity,
+	model.ENOTFOUND:     http.StatusNotFound,
+	model.ECONFLICT:     http.StatusConflict,
+	model.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	model.EINTERNAL:     http.StatusInternalServerError,
+	model.EUNAUTHORIZED: http.StatusUnauthorized,
+	model.EFORBIDDEN:    http.StatusForbidden,
+	model.ELIMITED:      http.StatusTooManyRequests,
 }
 
 // fail answers a request that ended in err: an HTML page for people, a
@@ -68,7 +71,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		s.problem(w, status, heading, message, nil)
 		return
 	}
-	s.render(w, r, status, views.Error(s.page(heading, ""), views.ErrorView{Status: status, Heading: heading, Message: message}))
+	s.render(w, r, status, views.Error(s.page(r, heading, ""), views.ErrorView{Status: status, Heading: heading, Message: message}))
 }
 
 // Problem is an RFC 9457 problem details document, with the offending fields.
@@ -124,8 +127,12 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // page returns the frame of a page with the given title and current section.
-func (s *Server) page(title, section string) views.Page {
-	return views.Page{Title: title, Section: section, StyleURL: s.assets.URL("css/meshwise.css"), Version: s.cfg.Version}
+func (s *Server) page(r *http.Request, title, section string) views.Page {
+	pg := views.Page{Title: title, Section: section, StyleURL: s.assets.URL("css/meshwise.css"), Version: s.cfg.Version}
+	if p := principalOf(r); p != nil {
+		pg.User, pg.Role = p.User.Email, string(p.Role)
+	}
+	return pg
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
@@ -148,6 +155,10 @@ func headingFor(status int) string {
 		return "Some values need attention"
 	case http.StatusRequestEntityTooLarge:
 		return "Request too large"
+	case http.StatusUnauthorized:
+		return "Sign in needed"
+	case http.StatusForbidden:
+		return "Not allowed"
 	case http.StatusInternalServerError:
 		return "Something went wrong"
 	default:

@@ -42,7 +42,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.Results(s.page("Results · "+an.saved.Assessment.Title, "new"), resultsView(an)))
+	s.render(w, r, http.StatusOK, views.Results(s.page(r, "Results · "+an.saved.Assessment.Title, "new"), resultsView(an)))
 }
 
 // estimateDoc is the JSON download: the inputs, the estimate and the verdict.

@@ -7,8 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -32,23 +34,53 @@ type Store interface {
 	// UpdateAssessment saves a draft still at version, else ECONFLICT; step
 	// only moves forward.
 	UpdateAssessment(ctx context.Context, id string, version int, a model.Assessment, step int) (model.SavedAssessment, error)
+
+	// CreateUser adds a person; ECONFLICT if the email is taken.
+	CreateUser(ctx context.Context, email, name string, role model.Role, passwordHash string) (model.User, error)
+	// UserByEmail returns a user and their password hash, or ENOTFOUND.
+	UserByEmail(ctx context.Context, email string) (model.User, string, error)
+	// UserByID returns a user, or ENOTFOUND.
+	UserByID(ctx context.Context, id string) (model.User, error)
+	// ListUsers returns every user.
+	ListUsers(ctx context.Context) ([]model.User, error)
+	// SetRole changes a user's role.
+	SetRole(ctx context.Context, id string, role model.Role) error
+	// SetPassword replaces a user's password hash.
+	SetPassword(ctx context.Context, id, hash string) error
+	// RecordLoginFailure, LoginFailures and ClearLoginFailures rate-limit sign-in.
+	RecordLoginFailure(ctx context.Context, email, address string) error
+	LoginFailures(ctx context.Context, email, address string, since time.Time) (byAccount, byAddress int, err error)
+	ClearLoginFailures(ctx context.Context, email string) error
+	// CreateToken stores a token's hash; UseToken finds a live one (ENOTFOUND
+	// otherwise); ListTokens and RevokeToken manage a user's own.
+	CreateToken(ctx context.Context, userID, name string, role model.Role, prefix string, hash []byte) (model.APIToken, error)
+	UseToken(ctx context.Context, hash []byte) (model.APIToken, model.User, error)
+	ListTokens(ctx context.Context, userID string) ([]model.APIToken, error)
+	RevokeToken(ctx context.Context, userID, tokenID string) error
+	// Audit writes an identity event; AuditEvents lists the newest first.
+	Audit(ctx context.Context, e model.AuditEvent) error
+	AuditEvents(ctx context.Context, limit int) ([]model.AuditEvent, error)
 }
 
 // Config holds the web layer's settings.
 type Config struct {
-	RequestTimeout time.Duration // deadline of each request's context
-	MaxBodyBytes   int64         // request bodies larger than this are refused
-	Version        string        // build version shown in the footer
+	RequestTimeout time.Duration       // deadline of each request's context
+	MaxBodyBytes   int64               // request bodies larger than this are refused
+	Version        string              // build version shown in the footer
+	Sessions       *scs.SessionManager // sessions kept in PostgreSQL
+	TrustedProxies []netip.Prefix      // addresses whose ProxyHeader signs people in
+	ProxyHeader    string              // e.g. X-Forwarded-Email (oauth2-proxy)
 }
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store   Store
-	log     *slog.Logger
-	cfg     Config
-	assets  *static.Assets
-	metrics *metrics
-	reg     *prometheus.Registry
+	store    Store
+	log      *slog.Logger
+	cfg      Config
+	sessions *scs.SessionManager
+	assets   *static.Assets
+	metrics  *metrics
+	reg      *prometheus.Registry
 }
 
 // New builds a Server. It fails only if the embedded assets cannot be read.
@@ -63,43 +95,103 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.ProxyHeader == "" {
+		cfg.ProxyHeader = "X-Forwarded-Email"
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return &Server{store: store, log: log, cfg: cfg, assets: assets, metrics: newMetrics(reg), reg: reg}, nil
+	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg}
+	if s.sessions != nil {
+		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+			s.fail(w, r, &model.Error{Code: model.EUNAVAILABLE, Message: "The session store is unavailable.", Err: err})
+		}
+	}
+	return s, nil
+}
+
+// Route is one entry of the route table: who may call it and what answers.
+// Role "" means anyone; Session false skips the session lookup (for probes
+// and assets, which must answer without the database).
+type Route struct {
+	Method  string
+	Pattern string
+	Role    model.Role
+	Session bool
+	handler http.HandlerFunc
+}
+
+// RouteTable is every route of meshwise with the lowest role allowed. It is
+// the one place routes are listed; Routes registers exactly these.
+func (s *Server) RouteTable() []Route {
+	const anyone = model.Role("")
+	v, a, ad := model.RoleViewer, model.RoleArchitect, model.RoleAdmin
+	infra := func(method, pattern string, h http.HandlerFunc) Route {
+		return Route{Method: method, Pattern: pattern, Role: anyone, handler: h}
+	}
+	app := func(method, pattern string, role model.Role, h http.HandlerFunc) Route {
+		return Route{Method: method, Pattern: pattern, Role: role, Session: true, handler: h}
+	}
+	return []Route{
+		infra("GET", "/healthz", s.healthz),
+		infra("GET", "/readyz", s.readyz),
+		infra("GET", "/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP),
+		infra("GET", static.Prefix+"*", s.assets.ServeHTTP),
+		infra("GET", "/api/v1/openapi.json", s.apiOpenAPI),
+		infra("GET", "/api/v1/catalog", s.apiCatalog),
+
+		app("GET", "/", anyone, s.home),
+		app("GET", "/login", anyone, s.loginPage),
+		app("POST", "/login", anyone, s.login),
+		app("POST", "/logout", anyone, s.logout),
+
+		app("GET", "/assessments/new", a, s.startPage),
+		app("POST", "/assessments", a, s.createAssessment),
+		app("GET", "/assessments/{id}", v, s.openAssessment),
+		app("GET", "/assessments/{id}/steps/{step}", a, s.showStep),
+		app("POST", "/assessments/{id}/steps/{step}", a, s.saveStep),
+		app("GET", "/assessments/{id}/results", v, s.results),
+		app("GET", "/assessments/{id}/comparison.csv", v, s.comparisonCSV),
+		app("GET", "/assessments/{id}/estimate.json", v, s.estimateJSON),
+
+		app("GET", "/account", v, s.account),
+		app("POST", "/account/password", v, s.changePassword),
+		app("POST", "/account/tokens", v, s.createToken),
+		app("POST", "/account/tokens/{id}/revoke", v, s.revokeToken),
+		app("GET", "/admin/users", ad, s.users),
+		app("POST", "/admin/users", ad, s.addUser),
+		app("POST", "/admin/users/{id}/role", ad, s.setRole),
+		app("GET", "/admin/audit", ad, s.auditTrail),
+
+		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
+		app("POST", "/api/v1/estimates", v, s.apiEstimate),
+		app("POST", "/api/v1/curves", v, s.apiCurves),
+	}
 }
 
 // Handler returns every route of meshwise behind cross-origin protection.
 func (s *Server) Handler() http.Handler { return s.crossOrigin(s.Routes()) }
 
-// Routes returns the router with every route of meshwise. This function is
-// the one place that lists them.
+// Routes returns the router built from RouteTable.
 func (s *Server) Routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.recoverer, s.observe, s.securityHeaders, s.limits)
-
-	r.Get("/healthz", s.healthz)
-	r.Get("/readyz", s.readyz)
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
-	r.Method(http.MethodGet, static.Prefix+"*", s.assets)
-
-	r.Get("/", s.home)
-	r.Get("/assessments/new", s.startPage)
-	r.Post("/assessments", s.createAssessment)
-	r.Get("/assessments/{id}", s.openAssessment)
-	r.Get("/assessments/{id}/steps/{step}", s.showStep)
-	r.Post("/assessments/{id}/steps/{step}", s.saveStep)
-	r.Get("/assessments/{id}/results", s.results)
-	r.Get("/assessments/{id}/comparison.csv", s.comparisonCSV)
-	r.Get("/assessments/{id}/estimate.json", s.estimateJSON)
-
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Get("/assessments", s.apiListAssessments)
-		r.Get("/catalog", s.apiCatalog)
-		r.Get("/openapi.json", s.apiOpenAPI)
-		r.Post("/estimates", s.apiEstimate)
-		r.Post("/curves", s.apiCurves)
+	table := s.RouteTable()
+	for _, rt := range table {
+		if !rt.Session {
+			r.Method(rt.Method, rt.Pattern, rt.handler)
+		}
+	}
+	r.Group(func(r chi.Router) {
+		if s.sessions != nil {
+			r.Use(s.sessions.LoadAndSave)
+		}
+		r.Use(s.authenticate)
+		for _, rt := range table {
+			if rt.Session {
+				r.With(s.require(rt.Role)).Method(rt.Method, rt.Pattern, rt.handler)
+			}
+		}
 	})
-
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 	return r

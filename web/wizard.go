@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) startPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, views.StartPage(s.page("Start an assessment", "new")))
+	s.render(w, r, http.StatusOK, views.StartPage(s.page(r, "Start an assessment", "new")))
 }
 
 // createAssessment makes a draft from the defaults and opens its first step.
@@ -68,7 +68,7 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := stepView(saved, step, nil, nil)
-	s.render(w, r, http.StatusOK, views.Step(s.page("Step "+strconv.Itoa(step)+" · "+saved.Assessment.Title, "new"), v))
+	s.render(w, r, http.StatusOK, views.Step(s.page(r, "Step "+strconv.Itoa(step)+" · "+saved.Assessment.Title, "new"), v))
 }
 
 // saveStep reads one step's answers, re-renders them with messages when a
@@ -113,7 +113,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) {
 	title := "Step " + strconv.Itoa(step) + " · " + saved.Assessment.Title
 	if len(fieldErrs) > 0 {
 		saved.Version = version
-		s.render(w, r, http.StatusUnprocessableEntity, views.Step(s.page(title, "new"), stepView(saved, step, raw, fieldErrs)))
+		s.render(w, r, http.StatusUnprocessableEntity, views.Step(s.page(r, title, "new"), stepView(saved, step, raw, fieldErrs)))
 		return
 	}
 	next, reached := step+1, step+1
@@ -125,7 +125,7 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) {
 		saved.Version = version
 		v := stepView(saved, step, raw, nil)
 		v.Conflict = model.ErrorMessage(err)
-		s.render(w, r, http.StatusConflict, views.Step(s.page(title, "new"), v))
+		s.render(w, r, http.StatusConflict, views.Step(s.page(r, title, "new"), v))
 		return
 	}
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // noRedirect lets a test see the 303s the wizard answers with.
-var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+var noRedirect = &http.Client{Transport: bearer{}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 func postForm(t *testing.T, u string, form url.Values) (*http.Response, string) {
 	t.Helper()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -11,16 +12,21 @@ import (
 
 // config is every setting meshwise reads from its environment.
 type config struct {
-	DatabaseURL      string        // DATABASE_URL
-	Addr             string        // MESHWISE_ADDR
-	LogFormat        string        // MESHWISE_LOG_FORMAT: text or json
-	LogLevel         slog.Level    // MESHWISE_LOG_LEVEL
-	RequestTimeout   time.Duration // MESHWISE_REQUEST_TIMEOUT
-	ShutdownTimeout  time.Duration // MESHWISE_SHUTDOWN_TIMEOUT
-	MaxBodyBytes     int64         // MESHWISE_MAX_BODY_BYTES
-	DBMaxConns       int32         // MESHWISE_DB_MAX_CONNS
-	DBConnectTimeout time.Duration // MESHWISE_DB_CONNECT_TIMEOUT
-	DevDBDir         string        // MESHWISE_DEV_DB_DIR
+	DatabaseURL      string         // DATABASE_URL
+	Addr             string         // MESHWISE_ADDR
+	LogFormat        string         // MESHWISE_LOG_FORMAT: text or json
+	LogLevel         slog.Level     // MESHWISE_LOG_LEVEL
+	RequestTimeout   time.Duration  // MESHWISE_REQUEST_TIMEOUT
+	ShutdownTimeout  time.Duration  // MESHWISE_SHUTDOWN_TIMEOUT
+	MaxBodyBytes     int64          // MESHWISE_MAX_BODY_BYTES
+	DBMaxConns       int32          // MESHWISE_DB_MAX_CONNS
+	DBConnectTimeout time.Duration  // MESHWISE_DB_CONNECT_TIMEOUT
+	DevDBDir         string         // MESHWISE_DEV_DB_DIR
+	SessionIdle      time.Duration  // MESHWISE_SESSION_IDLE_TIMEOUT
+	SessionMax       time.Duration  // MESHWISE_SESSION_MAX_LIFETIME
+	SecureCookies    bool           // MESHWISE_SECURE_COOKIES
+	TrustedProxies   []netip.Prefix // MESHWISE_TRUSTED_PROXIES
+	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
 }
 
 // loadConfig reads the environment through getenv. The first bad value stops
@@ -73,6 +79,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.DBMaxConns = int32(conns)
 	if v := getenv("MESHWISE_DEV_DB_DIR"); v != "" {
 		c.DevDBDir = v
+	}
+	if c.SessionIdle, err = durationVar(getenv, "MESHWISE_SESSION_IDLE_TIMEOUT", 30*time.Minute, time.Minute, 24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.SessionMax, err = durationVar(getenv, "MESHWISE_SESSION_MAX_LIFETIME", 12*time.Hour, 5*time.Minute, 30*24*time.Hour); err != nil {
+		return c, err
+	}
+	switch v := getenv("MESHWISE_SECURE_COOKIES"); v {
+	case "", "false":
+	case "true":
+		c.SecureCookies = true
+	default:
+		return c, fmt.Errorf("MESHWISE_SECURE_COOKIES=%q: want true or false", v)
+	}
+	if v := getenv("MESHWISE_TRUSTED_PROXIES"); v != "" {
+		for _, part := range strings.Split(v, ",") {
+			p, err := netip.ParsePrefix(strings.TrimSpace(part))
+			if err != nil {
+				return c, fmt.Errorf("MESHWISE_TRUSTED_PROXIES=%q: want comma-separated CIDR ranges, e.g. 10.0.0.0/8,127.0.0.1/32", v)
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	c.ProxyHeader = "X-Forwarded-Email"
+	if v := getenv("MESHWISE_PROXY_EMAIL_HEADER"); v != "" {
+		c.ProxyHeader = v
 	}
 	return c, nil
 }

@@ -89,3 +89,26 @@ func TestUnknownCommand(t *testing.T) {
 	require.ErrorAs(t, err, &ue)
 	assert.Contains(t, err.Error(), `"frobnicate"`)
 }
+
+func TestIdentityConfig(t *testing.T) {
+	c, err := loadConfig(envOf(map[string]string{
+		"MESHWISE_TRUSTED_PROXIES":      "10.0.0.0/8, 127.0.0.1/32",
+		"MESHWISE_SECURE_COOKIES":       "true",
+		"MESHWISE_SESSION_IDLE_TIMEOUT": "15m",
+	}))
+	require.NoError(t, err)
+	assert.Len(t, c.TrustedProxies, 2)
+	assert.True(t, c.SecureCookies)
+	assert.Equal(t, 15*time.Minute, c.SessionIdle)
+	assert.Equal(t, 12*time.Hour, c.SessionMax)
+	assert.Equal(t, "X-Forwarded-Email", c.ProxyHeader)
+	for name, value := range map[string]string{
+		"MESHWISE_TRUSTED_PROXIES":      "10.0.0.0",
+		"MESHWISE_SECURE_COOKIES":       "yes",
+		"MESHWISE_SESSION_MAX_LIFETIME": "1s",
+	} {
+		_, err := loadConfig(envOf(map[string]string{name: value}))
+		require.Error(t, err, name)
+		assert.Contains(t, err.Error(), name)
+	}
+}

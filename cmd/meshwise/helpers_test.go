@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/model"
+	"meshwise/store"
 	"meshwise/store/storetest"
 )
 
@@ -163,4 +165,47 @@ func get(t *testing.T, url string) (*http.Response, string) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	return resp, string(body)
+}
+
+// person is a user seeded straight into a test database.
+type person struct {
+	Email, Password, Token string
+}
+
+// seed adds a user with a password and an API token of the same role.
+func seed(t *testing.T, databaseURL, email string, role model.Role) person {
+	t.Helper()
+	st, err := store.Open(context.Background(), databaseURL, store.Options{})
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.Migrate(context.Background())
+	require.NoError(t, err)
+	u, password := storetest.AddUser(t, st, email, role)
+	return person{Email: email, Password: password, Token: storetest.AddToken(t, st, u, role)}
+}
+
+// getAs fetches a URL with an API token.
+func getAs(t *testing.T, url, token string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, string(body)
+}
+
+// signInBrowser signs a person in through the login page.
+func signInBrowser(base string, p person) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Navigate(base + "/login"),
+		chromedp.WaitVisible(`[data-testid="login-form"]`, chromedp.ByQuery),
+		chromedp.SetValue(`#email`, p.Email, chromedp.ByQuery),
+		chromedp.SetValue(`#password`, p.Password, chromedp.ByQuery),
+		chromedp.Click(`[data-testid="sign-in"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="signed-in-as"]`, chromedp.ByQuery),
+	}
 }

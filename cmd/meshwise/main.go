@@ -5,6 +5,7 @@
 //	meshwise dev            like serve, but starts a private PostgreSQL when DATABASE_URL is unset
 //	meshwise migrate        apply pending migrations and exit
 //	meshwise estimate -f assessment.json [-o table|json|csv] [--option ID --max-monthly-cost N --max-added-p99-ms N]
+//	meshwise user add|set-role|passwd --email E [--role R]
 //	meshwise devdb start|stop|remove [-dir DIR] [-ephemeral]
 package main
 
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, getenv, stdout, stderr)
 	case "estimate":
 		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
+	case "user":
+		return runUser(ctx, args, getenv, stdout, stderr)
 	case "devdb":
 		return runDevDB(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
@@ -81,6 +84,7 @@ const usage = `usage: meshwise <command>
   migrate   apply pending database migrations and exit
   estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
             [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
+  user      add|set-role|passwd --email E [--role R]: manage people (prints passwords once)
   devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
   help      show this text
 

@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
 	"meshwise/model"
 	"meshwise/store"
 	"meshwise/store/devdb"
@@ -43,10 +46,14 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	migrateDone := make(chan struct{})
 	go func() {
 		defer close(migrateDone)
-		migrateUntilDone(ctx, st, log)
+		if migrateUntilDone(ctx, st, log) && dev {
+			bootstrapAdmin(ctx, st, log, stderr)
+		}
 	}()
 
-	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version})
+	sessions := newSessions(cfg, st)
+	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
+		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader})
 	if err != nil {
 		return err
 	}
@@ -85,24 +92,55 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 
 // migrateUntilDone applies migrations, retrying while the database is
 // unreachable so the server can start before its database does.
-func migrateUntilDone(ctx context.Context, st *store.Store, log *slog.Logger) {
+func migrateUntilDone(ctx context.Context, st *store.Store, log *slog.Logger) bool {
 	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
 		n, err := st.Migrate(ctx)
 		if err == nil {
 			log.Info("database schema is current", "applied", n)
-			return
+			return true
 		}
 		if model.ErrorCode(err) != model.EUNAVAILABLE {
 			log.Error("migrations failed; /readyz stays 503 until this is fixed", "err", err)
-			return
+			return false
 		}
 		log.Warn("database unavailable; will retry migrations", "retry_in", delay, "err", err)
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(delay):
 		}
 	}
+}
+
+// newSessions keeps sessions in PostgreSQL so replicas share them, with
+// idle and absolute timeouts and HttpOnly, SameSite=Lax cookies.
+func newSessions(cfg config, st *store.Store) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 10*time.Minute)
+	sm.IdleTimeout = cfg.SessionIdle
+	sm.Lifetime = cfg.SessionMax
+	sm.Cookie.Name = "meshwise_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = false
+	return sm
+}
+
+// bootstrapAdmin creates the first admin on an empty database (make run)
+// and prints its random password once.
+func bootstrapAdmin(ctx context.Context, st *store.Store, log *slog.Logger, out io.Writer) {
+	n, err := st.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return
+	}
+	password := web.NewPassword()
+	u, err := st.CreateUser(ctx, "admin@localhost", "First admin", model.RoleAdmin, model.HashPassword(password, web.NewSalt()))
+	if err != nil {
+		log.Error("could not create the first admin", "err", err)
+		return
+	}
+	fmt.Fprintf(out, "\nmeshwise: created the first admin.\n  email:    %s\n  password: %s   (shown once; stored hashed)\n  Sign in at /login and change it under Account, or run: meshwise user passwd --email %s\n\n", u.Email, password, u.Email)
 }
 
 // runMigrate applies pending migrations and exits.

@@ -14,13 +14,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/model"
 	"meshwise/store/devdb"
 	"meshwise/store/storetest"
 )
 
 func TestServeAnswersHealthReadinessPagesAndMetrics(t *testing.T) {
-	s := startServer(t, storetest.NewDatabase(t), nil)
+	db := storetest.NewDatabase(t)
+	s := startServer(t, db, nil)
 	waitReady(t, s, 20*time.Second)
+	viewer := seed(t, db, "viewer@example.com", model.RoleViewer)
 
 	resp, body := get(t, s.URL+"/healthz")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
@@ -60,7 +63,9 @@ func TestServeAnswersHealthReadinessPagesAndMetrics(t *testing.T) {
 	assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
 	assert.Contains(t, body, `"status":404`)
 
-	resp, body = get(t, s.URL+"/api/v1/assessments")
+	resp, _ = get(t, s.URL+"/api/v1/assessments")
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the API needs a token")
+	resp, body = getAs(t, s.URL+"/api/v1/assessments", viewer.Token)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.JSONEq(t, `{"assessments":[]}`, body)
 
@@ -81,13 +86,18 @@ type readinessBody struct {
 }
 
 func TestBrowserShowsTheHomePage(t *testing.T) {
-	s := startServer(t, storetest.NewDatabase(t), nil)
+	db := storetest.NewDatabase(t)
+	s := startServer(t, db, nil)
 	waitReady(t, s, 20*time.Second)
 	ctx := newBrowser(t)
+	architect := seed(t, db, "architect@example.com", model.RoleArchitect)
 
-	var title, heading, empty, current, headerBg string
+	var title, heading, empty, current, headerBg, anonymous string
 	var cards []string
 	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/"),
+		chromedp.Text(`[data-testid="home-sign-in"]`, &anonymous, chromedp.ByQuery),
+		signInBrowser(s.URL, architect),
 		chromedp.Navigate(s.URL+"/"),
 		chromedp.WaitVisible(`[data-testid="home-title"]`, chromedp.ByQuery),
 		chromedp.Title(&title),
@@ -97,6 +107,7 @@ func TestBrowserShowsTheHomePage(t *testing.T) {
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('.card h2')).map(e => e.innerText)`, &cards),
 		chromedp.Evaluate(`getComputedStyle(document.querySelector('header.site')).backgroundColor`, &headerBg),
 	))
+	assert.Equal(t, "Sign in to start an assessment", anonymous)
 	assert.Equal(t, "Home · meshwise", title)
 	assert.Equal(t, "Should we adopt a service mesh on AKS — which one, and at what cost?", heading)
 	assert.Equal(t, "No assessments yet.", empty)
@@ -133,7 +144,8 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 
 	s := startServer(t, url, nil)
 	waitReady(t, s, 20*time.Second)
-	resp, _ := get(t, s.URL+"/")
+	viewer := seed(t, url, "viewer@example.com", model.RoleViewer)
+	resp, _ := getAs(t, s.URL+"/", viewer.Token)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
 	require.NoError(t, cluster.Stop(ctx))
@@ -142,14 +154,14 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Contains(t, body, "unreachable")
 
-	resp, body = get(t, s.URL+"/")
+	resp, body = getAs(t, s.URL+"/", viewer.Token)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Equal(t, "5", resp.Header.Get("Retry-After"))
 	assert.Contains(t, body, "Database unavailable")
 	assert.Contains(t, body, "Nothing you saved is lost")
 	assert.NotContains(t, strings.ToLower(body), "goroutine", "no stack trace reaches the user")
 
-	resp, body = get(t, s.URL+"/api/v1/assessments")
+	resp, body = getAs(t, s.URL+"/api/v1/assessments", viewer.Token)
 	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
 	assert.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
 	assert.Contains(t, body, `"status":503`)
@@ -161,7 +173,7 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, url, url2, "the cluster comes back on the same port")
 	waitReady(t, s, 20*time.Second)
-	resp, body = get(t, s.URL+"/")
+	resp, body = getAs(t, s.URL+"/", viewer.Token)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, body, "Recent assessments")
 }

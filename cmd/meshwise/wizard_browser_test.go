@@ -57,13 +57,16 @@ func next(waitFor string) chromedp.Tasks {
 }
 
 func TestBrowserWizardToResults(t *testing.T) {
-	s := startServer(t, storetest.NewDatabase(t), nil)
+	db := storetest.NewDatabase(t)
+	s := startServer(t, db, nil)
 	waitReady(t, s, 20*time.Second)
 	ctx := newBrowser(t)
 	shot := newShots(t, "wizard")
+	architect := seed(t, db, "architect@example.com", model.RoleArchitect)
 
 	var headline, resultsURL string
 	require.NoError(t, chromedp.Run(ctx,
+		signInBrowser(s.URL, architect),
 		chromedp.Navigate(s.URL+"/"),
 		chromedp.WaitVisible(`[data-testid="start-form"]`, chromedp.ByQuery),
 		chromedp.SetValue(`#start-title`, "Payments platform", chromedp.ByQuery),
@@ -89,11 +92,15 @@ func TestBrowserWizardToResults(t *testing.T) {
 
 	// The page's figures equal the API's estimate for the same inputs.
 	id := strings.TrimSuffix(strings.TrimPrefix(resultsURL, s.URL+"/assessments/"), "/results")
-	saved := fetchEstimateDoc(t, s.URL+"/assessments/"+id+"/estimate.json")
+	saved := fetchEstimateDoc(t, s.URL+"/assessments/"+id+"/estimate.json", architect.Token)
 	assert.Equal(t, 150, saved.Estimate.Assessment.Pods)
 	body, err := json.Marshal(saved.Estimate.Assessment)
 	require.NoError(t, err)
-	resp, err := http.Post(s.URL+"/api/v1/estimates", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/api/v1/estimates", bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+architect.Token)
+	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -129,13 +136,16 @@ func TestBrowserWizardToResults(t *testing.T) {
 }
 
 func TestBrowserWizardShowsFieldMessages(t *testing.T) {
-	s := startServer(t, storetest.NewDatabase(t), nil)
+	db := storetest.NewDatabase(t)
+	s := startServer(t, db, nil)
 	waitReady(t, s, 20*time.Second)
 	ctx := newBrowser(t)
 	shot := newShots(t, "wizard-errors")
+	architect := seed(t, db, "architect@example.com", model.RoleArchitect)
 
 	var podsMsg, nodesMsg, summary, podsValue string
 	require.NoError(t, chromedp.Run(ctx,
+		signInBrowser(s.URL, architect),
 		chromedp.Navigate(s.URL+"/assessments/new"),
 		chromedp.Click(`[data-testid="start"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`form[action$="/steps/1"]`, chromedp.ByQuery),
@@ -166,13 +176,11 @@ type estimateDoc struct {
 	Recommendation model.Recommendation `json:"recommendation"`
 }
 
-func fetchEstimateDoc(t *testing.T, u string) estimateDoc {
+func fetchEstimateDoc(t *testing.T, u, token string) estimateDoc {
 	t.Helper()
-	resp, err := http.Get(u)
-	require.NoError(t, err)
-	defer resp.Body.Close()
+	resp, body := getAs(t, u, token)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var doc estimateDoc
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
+	require.NoError(t, json.Unmarshal([]byte(body), &doc))
 	return doc
 }

@@ -1,0 +1,58 @@
+package model
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRolesAreOrdered(t *testing.T) {
+	tests := []struct {
+		have, need Role
+		ok         bool
+	}{
+		{RoleViewer, RoleViewer, true}, {RoleViewer, RoleArchitect, false},
+		{RoleArchitect, RoleViewer, true}, {RoleArchitect, RoleApprover, false},
+		{RoleApprover, RoleArchitect, true}, {RoleApprover, RoleAdmin, false},
+		{RoleAdmin, RoleApprover, true}, {Role("root"), RoleViewer, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.ok, tt.have.AtLeast(tt.need), "%s at least %s", tt.have, tt.need)
+	}
+	r, err := ParseRole(" Approver ")
+	require.NoError(t, err)
+	assert.Equal(t, RoleApprover, r)
+	_, err = ParseRole("root")
+	assert.Equal(t, EINVALID, ErrorCode(err))
+}
+
+func TestPasswordHashing(t *testing.T) {
+	salt := []byte("0123456789abcdef")
+	h := HashPassword("correct horse battery staple", salt)
+	assert.Regexp(t, `^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$`, h)
+	assert.True(t, VerifyPassword("correct horse battery staple", h))
+	assert.False(t, VerifyPassword("correct horse battery stapl", h))
+	assert.False(t, VerifyPassword("", h))
+	assert.False(t, VerifyPassword("x", "$argon2id$v=19$m=99999999,t=2,p=1$c2FsdA$aGFzaA"), "absurd parameters are refused, not computed")
+	assert.False(t, VerifyPassword("x", "not a hash"))
+	assert.NotEqual(t, h, HashPassword("correct horse battery staple", []byte("fedcba9876543210")), "the salt matters")
+}
+
+func TestFourEyes(t *testing.T) {
+	assert.NoError(t, CheckFourEyes("approver-1", "architect-1"))
+	err := CheckFourEyes("same", "same")
+	assert.Equal(t, EFORBIDDEN, ErrorCode(err))
+}
+
+func TestEmailAndPasswordChecks(t *testing.T) {
+	e, err := NormalizeEmail("  Ana@Example.COM ")
+	require.NoError(t, err)
+	assert.Equal(t, "ana@example.com", e)
+	for _, bad := range []string{"", "ana", "@example.com", "ana@", "a b@c.d"} {
+		_, err := NormalizeEmail(bad)
+		assert.Equal(t, EINVALID, ErrorCode(err), bad)
+	}
+	assert.Error(t, CheckPassword("short"))
+	assert.NoError(t, CheckPassword("long enough passphrase"))
+}

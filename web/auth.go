@@ -1,0 +1,278 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"meshwise/model"
+	"meshwise/web/views"
+)
+
+type principalKey struct{}
+
+// principalOf returns who is making the request, or nil for nobody.
+func principalOf(r *http.Request) *model.Principal {
+	p, _ := r.Context().Value(principalKey{}).(*model.Principal)
+	return p
+}
+
+// Sign-in rate limits: the sixth failure within the window is refused.
+const (
+	loginWindow        = 15 * time.Minute
+	maxFailuresAccount = 5
+	maxFailuresAddress = 20
+	sessionUserKey     = "user_id"
+)
+
+// dummyHash is verified against when the account does not exist, so an
+// unknown email costs the same time as a wrong password.
+var dummyHash = model.HashPassword("meshwise dummy password", []byte("meshwise-dummy-salt"))
+
+// authenticate finds the principal: an API token, a trusted proxy's header,
+// or the session. A bad token is refused outright rather than ignored.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.principal(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p != nil {
+			r = r.WithContext(context.WithValue(r.Context(), principalKey{}, p))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) principal(r *http.Request) (*model.Principal, error) {
+	ctx := r.Context()
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		secret, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || !strings.HasPrefix(secret, model.TokenPrefix) {
+			return nil, model.Errorf(model.EUNAUTHORIZED, "Send an API token as \"Authorization: Bearer mw_...\".")
+		}
+		tok, u, err := s.store.UseToken(ctx, model.HashToken(secret))
+		if model.ErrorCode(err) == model.ENOTFOUND {
+			return nil, model.Errorf(model.EUNAUTHORIZED, "The API token is unknown or revoked.")
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.Disabled {
+			return nil, model.Errorf(model.EUNAUTHORIZED, "The token's owner is disabled.")
+		}
+		role := tok.Role
+		if !u.Role.AtLeast(role) {
+			role = u.Role // a demoted creator demotes their tokens
+		}
+		return &model.Principal{User: u, Role: role, Via: "token"}, nil
+	}
+	if email := r.Header.Get(s.cfg.ProxyHeader); email != "" && s.fromTrustedProxy(r) {
+		return s.proxyPrincipal(r, email)
+	}
+	if s.sessions == nil {
+		return nil, nil
+	}
+	id := s.sessions.GetString(ctx, sessionUserKey)
+	if id == "" {
+		return nil, nil
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if model.ErrorCode(err) == model.ENOTFOUND || (err == nil && u.Disabled) {
+		_ = s.sessions.Destroy(ctx)
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.Principal{User: u, Role: u.Role, Via: "session"}, nil
+}
+
+// proxyPrincipal signs in the person a trusted proxy vouches for, adding
+// them as a viewer the first time.
+func (s *Server) proxyPrincipal(r *http.Request, header string) (*model.Principal, error) {
+	email, err := model.NormalizeEmail(header)
+	if err != nil {
+		return nil, model.Errorf(model.EUNAUTHORIZED, "The proxy sent an unusable email.")
+	}
+	u, _, err := s.store.UserByEmail(r.Context(), email)
+	if model.ErrorCode(err) == model.ENOTFOUND {
+		u, err = s.store.CreateUser(r.Context(), email, "", model.RoleViewer, "")
+		if err == nil {
+			s.audit(r, "user provisioned by proxy", u.Email, "role viewer")
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, model.Errorf(model.EFORBIDDEN, "Your account is disabled.")
+	}
+	return &model.Principal{User: u, Role: u.Role, Via: "proxy"}, nil
+}
+
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	if len(s.cfg.TrustedProxies) == 0 {
+		return false
+	}
+	addr, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(addr.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientAddress is the remote address, or the proxy's X-Forwarded-For when
+// the request came through a trusted proxy.
+func (s *Server) clientAddress(r *http.Request) string {
+	if s.fromTrustedProxy(r) {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			return strings.TrimSpace(strings.Split(xff, ",")[0])
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// require lets a request through only for a principal of at least role.
+func (s *Server) require(role model.Role) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if role == "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			p := principalOf(r)
+			switch {
+			case p == nil && !isAPI(r) && r.Method == http.MethodGet:
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			case p == nil:
+				s.fail(w, r, model.Errorf(model.EUNAUTHORIZED, "Sign in first, or send an API token."))
+			case !p.Role.AtLeast(role):
+				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "Your role (%s) cannot do this; it needs %s or higher.", p.Role, role))
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+func (s *Server) audit(r *http.Request, event, subject, detail string) {
+	e := model.AuditEvent{Event: event, Subject: subject, Detail: detail, Address: s.clientAddress(r)}
+	if p := principalOf(r); p != nil {
+		e.ActorID, e.ActorEmail = p.User.ID, p.User.Email
+	}
+	if err := s.store.Audit(r.Context(), e); err != nil {
+		s.log.ErrorContext(r.Context(), "audit event lost", "event", event, "err", err)
+	}
+}
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, views.Login(s.page(r, "Sign in", "login"), views.LoginView{Next: safeNext(r.URL.Query().Get("next"))}))
+}
+
+// loginFailed is the one answer to a wrong password and an unknown account.
+const loginFailed = "The email or password is wrong."
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, model.Errorf(model.EINVALID, "The form could not be read."))
+		return
+	}
+	ctx := r.Context()
+	rawEmail, password, next := r.PostForm.Get("email"), r.PostForm.Get("password"), safeNext(r.PostForm.Get("next"))
+	email, emailErr := model.NormalizeEmail(rawEmail)
+	if emailErr != nil {
+		email = strings.ToLower(strings.TrimSpace(rawEmail))
+	}
+	addr := s.clientAddress(r)
+	view := views.LoginView{Email: rawEmail, Next: next}
+	byAccount, byAddress, err := s.store.LoginFailures(ctx, email, addr, time.Now().Add(-loginWindow))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if byAccount >= maxFailuresAccount || byAddress >= maxFailuresAddress {
+		s.audit(r, "sign-in refused: too many failures", email, "")
+		view.Error = "Too many failed sign-ins. Wait 15 minutes and try again."
+		w.Header().Set("Retry-After", "900")
+		s.render(w, r, http.StatusTooManyRequests, views.Login(s.page(r, "Sign in", "login"), view))
+		return
+	}
+	u, hash, err := s.store.UserByEmail(ctx, email)
+	switch {
+	case model.ErrorCode(err) == model.ENOTFOUND:
+		hash = dummyHash
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	ok := model.VerifyPassword(password, hash) && err == nil && !u.Disabled && hash != ""
+	if !ok {
+		if err := s.store.RecordLoginFailure(ctx, email, addr); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.audit(r, "sign-in failed", email, "")
+		view.Error = loginFailed
+		s.render(w, r, http.StatusUnauthorized, views.Login(s.page(r, "Sign in", "login"), view))
+		return
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	_ = s.store.ClearLoginFailures(ctx, email)
+	r = r.WithContext(context.WithValue(ctx, principalKey{}, &model.Principal{User: u, Role: u.Role, Via: "session"}))
+	s.audit(r, "signed in", u.Email, "")
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if p := principalOf(r); p != nil {
+		s.audit(r, "signed out", p.User.Email, "")
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// safeNext keeps a post-sign-in redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+// NewToken returns a fresh API token secret: the prefix and 256 random bits.
+func NewToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return model.TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// NewSalt returns 16 random bytes for a password hash.
+func NewSalt() []byte {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return b
+}
