@@ -28,7 +28,9 @@ func browser(t *testing.T) *http.Client {
 
 type noToken struct{}
 
-func (noToken) RoundTrip(r *http.Request) (*http.Response, error) { return http.DefaultTransport.RoundTrip(r) }
+func (noToken) RoundTrip(r *http.Request) (*http.Response, error) {
+	return http.DefaultTransport.RoundTrip(r)
+}
 
 func send(t *testing.T, c *http.Client, method, u string, form url.Values) (*http.Response, string) {
 	t.Helper()
@@ -67,7 +69,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /healthz": "", "GET /readyz": "", "GET /metrics": "", "GET /static/*": "", "GET /api/v1/openapi.json": "", "GET /api/v1/catalog": "",
 		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "",
 		"GET /assessments/new": model.RoleArchitect, "POST /assessments": model.RoleArchitect,
-		"GET /assessments/{id}": model.RoleViewer,
+		"GET /assessments/{id}":              model.RoleViewer,
 		"GET /assessments/{id}/steps/{step}": model.RoleArchitect, "POST /assessments/{id}/steps/{step}": model.RoleArchitect,
 		"GET /assessments/{id}/results": model.RoleViewer, "GET /assessments/{id}/comparison.csv": model.RoleViewer, "GET /assessments/{id}/estimate.json": model.RoleViewer,
 		"GET /account": model.RoleViewer, "POST /account/password": model.RoleViewer, "POST /account/tokens": model.RoleViewer, "POST /account/tokens/{id}/revoke": model.RoleViewer,
