@@ -108,3 +108,8 @@ func OpenEnvelope(b []byte, keys map[string]ed25519.PublicKey) (Envelope, error)
 	}
 	return env, nil
 }
+
+// PublicKeyOf builds the published form of a stored public key.
+func PublicKeyOf(id string, key []byte) PublicKey {
+	return PublicKey{ID: id, Algorithm: "ed25519", Key: key, NoteKey: noteVerifierKey(ed25519.PublicKey(key))}
+}
