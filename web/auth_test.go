@@ -75,6 +75,10 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /account": model.RoleViewer, "POST /account/password": model.RoleViewer, "POST /account/tokens": model.RoleViewer, "POST /account/tokens/{id}/revoke": model.RoleViewer,
 		"GET /admin/users": model.RoleAdmin, "POST /admin/users": model.RoleAdmin, "POST /admin/users/{id}/role": model.RoleAdmin, "GET /admin/audit": model.RoleAdmin,
 		"GET /api/v1/assessments": model.RoleViewer, "POST /api/v1/estimates": model.RoleViewer, "POST /api/v1/curves": model.RoleViewer,
+		"GET /api/v1/keys": "", "GET /api/v1/verify": model.RoleViewer, "GET /api/v1/export": model.RoleViewer,
+		"GET /assessments/{id}/propose": model.RoleArchitect, "POST /assessments/{id}/propose": model.RoleArchitect,
+		"GET /archive": model.RoleViewer, "GET /archive/verify": model.RoleViewer, "GET /archive/{rid}": model.RoleViewer,
+		"GET /archive/{rid}/record.md": model.RoleViewer, "POST /archive/{rid}/approve": model.RoleApprover, "POST /archive/{rid}/reject": model.RoleApprover,
 	}
 	walked := 0
 	require.NoError(t, chi.Walk(srv.Routes(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {

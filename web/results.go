@@ -42,7 +42,9 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.Results(s.page(r, "Results · "+an.saved.Assessment.Title, "new"), resultsView(an)))
+	v := resultsView(an)
+	v.CanPropose = principalOf(r).Role.AtLeast(model.RoleArchitect)
+	s.render(w, r, http.StatusOK, views.Results(s.page(r, "Results · "+an.saved.Assessment.Title, "new"), v))
 }
 
 // estimateDoc is the JSON download: the inputs, the estimate and the verdict.

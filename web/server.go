@@ -60,6 +60,15 @@ type Store interface {
 	// Audit writes an identity event; AuditEvents lists the newest first.
 	Audit(ctx context.Context, e model.AuditEvent) error
 	AuditEvents(ctx context.Context, limit int) ([]model.AuditEvent, error)
+
+	// Append adds a signed entry to the decision log; LogEntries reads the
+	// payloads (of one record, or all for ""); Bundle exports the log;
+	// VerifyLog checks it; Keys lists every public key used.
+	Append(ctx context.Context, key model.SigningKey, e model.LogEntry, now time.Time) (model.LogEntry, error)
+	LogEntries(ctx context.Context, recordID string) ([]model.LogEntry, error)
+	Bundle(ctx context.Context) (model.Bundle, error)
+	VerifyLog(ctx context.Context) (model.VerifyReport, error)
+	Keys(ctx context.Context) ([]model.PublicKey, error)
 }
 
 // Config holds the web layer's settings.
@@ -70,6 +79,7 @@ type Config struct {
 	Sessions       *scs.SessionManager // sessions kept in PostgreSQL
 	TrustedProxies []netip.Prefix      // addresses whose ProxyHeader signs people in
 	ProxyHeader    string              // e.g. X-Forwarded-Email (oauth2-proxy)
+	SigningKey     model.SigningKey    // signs decision-log entries and checkpoints
 }
 
 // Server holds the dependencies of every handler.
@@ -124,7 +134,7 @@ type Route struct {
 // the one place routes are listed; Routes registers exactly these.
 func (s *Server) RouteTable() []Route {
 	const anyone = model.Role("")
-	v, a, ad := model.RoleViewer, model.RoleArchitect, model.RoleAdmin
+	v, a, ap, ad := model.RoleViewer, model.RoleArchitect, model.RoleApprover, model.RoleAdmin
 	infra := func(method, pattern string, h http.HandlerFunc) Route {
 		return Route{Method: method, Pattern: pattern, Role: anyone, handler: h}
 	}
@@ -138,6 +148,7 @@ func (s *Server) RouteTable() []Route {
 		infra("GET", static.Prefix+"*", s.assets.ServeHTTP),
 		infra("GET", "/api/v1/openapi.json", s.apiOpenAPI),
 		infra("GET", "/api/v1/catalog", s.apiCatalog),
+		app("GET", "/api/v1/keys", anyone, s.apiKeys),
 
 		app("GET", "/", anyone, s.home),
 		app("GET", "/login", anyone, s.loginPage),
@@ -153,6 +164,15 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/assessments/{id}/comparison.csv", v, s.comparisonCSV),
 		app("GET", "/assessments/{id}/estimate.json", v, s.estimateJSON),
 
+		app("GET", "/assessments/{id}/propose", a, s.proposeForm),
+		app("POST", "/assessments/{id}/propose", a, s.propose),
+		app("GET", "/archive", v, s.archive),
+		app("GET", "/archive/verify", v, s.verifyPage),
+		app("GET", "/archive/{rid}", v, s.record),
+		app("GET", "/archive/{rid}/record.md", v, s.recordMADR),
+		app("POST", "/archive/{rid}/approve", ap, s.approve),
+		app("POST", "/archive/{rid}/reject", ap, s.reject),
+
 		app("GET", "/account", v, s.account),
 		app("POST", "/account/password", v, s.changePassword),
 		app("POST", "/account/tokens", v, s.createToken),
@@ -165,6 +185,8 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
 		app("POST", "/api/v1/estimates", v, s.apiEstimate),
 		app("POST", "/api/v1/curves", v, s.apiCurves),
+		app("GET", "/api/v1/verify", v, s.apiVerify),
+		app("GET", "/api/v1/export", v, s.apiExport),
 	}
 }
 

@@ -27,6 +27,7 @@ type config struct {
 	SecureCookies    bool           // MESHWISE_SECURE_COOKIES
 	TrustedProxies   []netip.Prefix // MESHWISE_TRUSTED_PROXIES
 	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
+	SigningKeyFile   string         // MESHWISE_SIGNING_KEY_FILE
 }
 
 // loadConfig reads the environment through getenv. The first bad value stops
@@ -101,6 +102,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
+	}
+	c.SigningKeyFile = ".local/signing.key"
+	if v := getenv("MESHWISE_SIGNING_KEY_FILE"); v != "" {
+		c.SigningKeyFile = v
 	}
 	c.ProxyHeader = "X-Forwarded-Email"
 	if v := getenv("MESHWISE_PROXY_EMAIL_HEADER"); v != "" {

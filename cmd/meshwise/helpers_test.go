@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -39,6 +40,7 @@ func startServer(t *testing.T, databaseURL string, extraEnv map[string]string) *
 		"MESHWISE_ADDR":               addr,
 		"MESHWISE_DB_CONNECT_TIMEOUT": "1s",
 		"MESHWISE_LOG_FORMAT":         "json",
+		"MESHWISE_SIGNING_KEY_FILE":   filepath.Join(t.TempDir(), "signing.key"),
 	}
 	for k, v := range extraEnv {
 		env[k] = v

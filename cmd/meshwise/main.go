@@ -65,6 +65,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, getenv, stdout, stderr)
 	case "estimate":
 		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
+	case "keygen":
+		return runKeygen(args, getenv, stdout, stderr)
+	case "verify":
+		return runVerify(args, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, getenv, stdout, stderr)
 	case "devdb":
@@ -84,6 +88,8 @@ const usage = `usage: meshwise <command>
   migrate   apply pending database migrations and exit
   estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
             [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
+  keygen    write a new Ed25519 signing key (-o FILE, --force)
+  verify    verify an exported bundle offline: verify [--checkpoint FILE] [--key FILE] bundle.json
   user      add|set-role|passwd --email E [--role R]: manage people (prints passwords once)
   devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
   help      show this text

@@ -43,17 +43,27 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		return usageError{"DATABASE_URL: " + err.Error()}
 	}
 	defer st.Close()
+	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
+	if err != nil {
+		return fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %w", cfg.SigningKeyFile, err)
+	}
 	migrateDone := make(chan struct{})
 	go func() {
 		defer close(migrateDone)
-		if migrateUntilDone(ctx, st, log) && dev {
+		if !migrateUntilDone(ctx, st, log) {
+			return
+		}
+		if err := registerKey(ctx, st, key); err != nil {
+			log.Error("could not register the signing key", "err", err)
+		}
+		if dev {
 			bootstrapAdmin(ctx, st, log, stderr)
 		}
 	}()
 
 	sessions := newSessions(cfg, st)
 	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
-		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader})
+		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, SigningKey: key})
 	if err != nil {
 		return err
 	}
