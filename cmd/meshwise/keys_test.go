@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"meshwise/model"
+	"meshwise/store/storetest"
+)
+
+func TestKeygenWritesAPrivateKeyOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k", "signing.key")
+	var out bytes.Buffer
+	require.NoError(t, run(context.Background(), []string{"keygen", "-o", path}, envOf(nil), &out, &out))
+	st, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	key, err := readKey(path)
+	require.NoError(t, err)
+	assert.Contains(t, out.String(), key.ID)
+
+	err = run(context.Background(), []string{"keygen", "-o", path}, envOf(nil), &out, &out)
+	var ue usageError
+	require.ErrorAs(t, err, &ue, "never overwrites silently")
+	assert.Contains(t, err.Error(), "--force")
+	again, err := readKey(path)
+	require.NoError(t, err)
+	assert.Equal(t, key.ID, again.ID)
+}
+
+// A new key is registered, logged as a signed rotation, and the old public
+// key stays so the whole log still verifies.
+func TestKeyRotationIsLogged(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	dir := t.TempDir()
+	oldKey, err := writeNewKey(filepath.Join(dir, "old.key"), false)
+	require.NoError(t, err)
+	require.NoError(t, registerKey(ctx, st, oldKey))
+	_, err = st.Append(ctx, oldKey, model.LogEntry{Event: model.EventProposed, Note: "before"}, time.Now())
+	require.NoError(t, err)
+
+	newKey, err := writeNewKey(filepath.Join(dir, "new.key"), false)
+	require.NoError(t, err)
+	require.NoError(t, registerKey(ctx, st, newKey))
+	require.NoError(t, registerKey(ctx, st, newKey), "registering again is a no-op")
+
+	entries, err := st.LogEntries(ctx, "")
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	assert.Equal(t, model.EventKeyRotated, entries[1].Event)
+	assert.Equal(t, newKey.ID, entries[1].KeyID)
+	assert.Contains(t, entries[1].Note, oldKey.ID)
+	rep, err := st.VerifyLog(ctx)
+	require.NoError(t, err)
+	assert.True(t, rep.OK, rep.Problem)
+	keys, err := st.Keys(ctx)
+	require.NoError(t, err)
+	assert.Len(t, keys, 2)
+}
+
+// meshwise verify accepts an intact bundle, names a tampered one, catches
+// a history rewritten after a saved checkpoint, and honours pinned keys.
+func TestVerifyCommand(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	dir := t.TempDir()
+	key, err := writeNewKey(filepath.Join(dir, "signing.key"), false)
+	require.NoError(t, err)
+	require.NoError(t, registerKey(ctx, st, key))
+	for i := 0; i < 4; i++ {
+		_, err := st.Append(ctx, key, model.LogEntry{Event: model.EventProposed}, time.Now())
+		require.NoError(t, err)
+	}
+	b, err := st.Bundle(ctx)
+	require.NoError(t, err)
+	write := func(name string, v any) string {
+		p := filepath.Join(dir, name)
+		raw, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(p, raw, 0o600))
+		return p
+	}
+	good := write("good.json", b)
+	saved := filepath.Join(dir, "checkpoint.txt")
+	require.NoError(t, os.WriteFile(saved, []byte(b.Checkpoints[0]), 0o600))
+	pinned := write("key.json", key.Public())
+
+	var env model.Envelope
+	require.NoError(t, json.Unmarshal(b.Entries[2], &env))
+	env.Signatures[0].Sig[0] ^= 0x01
+	tampered := b
+	tampered.Entries = append([][]byte(nil), b.Entries...)
+	tampered.Entries[2], _ = json.Marshal(env)
+	bad := write("bad.json", tampered)
+
+	// A rewritten history, re-signed with the stolen key and carrying its own
+	// fresh checkpoint, in a second database.
+	st2 := storetest.Open(t)
+	_, _, err = st2.RegisterKey(ctx, key.Public())
+	require.NoError(t, err)
+	for i := 0; i < 4; i++ {
+		_, err := st2.Append(ctx, key, model.LogEntry{Event: model.EventProposed, Note: "rewritten"}, time.Now())
+		require.NoError(t, err)
+	}
+	rb, err := st2.Bundle(ctx)
+	require.NoError(t, err)
+	rewritten := write("rewritten.json", rb)
+	other, err := writeNewKey(filepath.Join(dir, "other.key"), false)
+	require.NoError(t, err)
+	wrongKey := write("other.json", other.Public())
+
+	tests := []struct {
+		name string
+		args []string
+		exit int
+		want string
+	}{
+		{"intact", []string{good}, 0, "verified: 4 entries, 1 checkpoint(s)"},
+		{"intact with saved checkpoint and pinned key", []string{"--checkpoint", saved, "--key", pinned, good}, 0, "verified: 4 entries, 2 checkpoint(s)"},
+		{"tampered signature", []string{bad}, 1, "FAILED at entry 2: entry 2: the signature by key"},
+		{"rewritten history alone looks fine", []string{rewritten}, 0, "verified: 4 entries"},
+		{"rewritten history against the saved checkpoint", []string{"--checkpoint", saved, rewritten}, 1, "history rewritten"},
+		{"untrusted key", []string{"--key", wrongKey, good}, 1, "signed by unknown key"},
+		{"not a bundle", []string{pinned}, 1, "is not a meshwise bundle"},
+		{"no file", []string{}, 2, "usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(ctx, append([]string{"verify"}, tt.args...), envOf(nil), &out, &out)
+			exit := 0
+			var ue usageError
+			var ee exitError
+			switch {
+			case err == nil:
+			case errors.As(err, &ue):
+				exit = 2
+			case errors.As(err, &ee):
+				exit = ee.code
+			default:
+				t.Fatalf("unexpected %T: %v", err, err)
+			}
+			assert.Equal(t, tt.exit, exit, "%v", err)
+			text := out.String()
+			if err != nil {
+				text += err.Error()
+			}
+			assert.Contains(t, text, tt.want)
+		})
+	}
+}
