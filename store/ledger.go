@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,12 +19,107 @@ import (
 // one transaction at a time holds it, so the chain can never fork.
 const logLockKey = 0x6d657368 // "mesh"
 
-// Append adds one signed entry to the decision log in a single transaction:
-// under the advisory lock it reads the head, fills in the entry's position,
-// link and time, signs it, stores it with its Merkle hashes and a signed
-// checkpoint of the new tree. A crash anywhere before the commit leaves no
-// trace.
+// Append adds one signed entry to the decision log and returns it with its
+// position, link and time filled in. Concurrent callers are batched: the
+// first becomes the leader and writes everything queued so far in one
+// transaction under the advisory lock (group commit), so throughput grows
+// with the number of writers while the chain stays one line. A request
+// whose context ends before its batch starts is not written; a batch that
+// fails is retried entry by entry, so one bad entry fails alone. Nothing of
+// a failed transaction remains.
 func (s *Store) Append(ctx context.Context, key model.SigningKey, e model.LogEntry, now time.Time) (model.LogEntry, error) {
+	req := &appendReq{ctx: ctx, key: key, entry: e, now: now, done: make(chan appendRes, 1)}
+	s.appends.mu.Lock()
+	s.appends.queue = append(s.appends.queue, req)
+	if !s.appends.leading {
+		s.appends.leading = true
+		s.appends.mu.Unlock()
+		s.leadAppends()
+	} else {
+		s.appends.mu.Unlock()
+	}
+	res := <-req.done
+	return res.entry, res.err
+}
+
+// appendQueue is the group-commit state of Append.
+type appendQueue struct {
+	mu      sync.Mutex
+	queue   []*appendReq
+	leading bool
+}
+
+type appendReq struct {
+	ctx   context.Context
+	key   model.SigningKey
+	entry model.LogEntry
+	now   time.Time
+	done  chan appendRes
+}
+
+type appendRes struct {
+	entry model.LogEntry
+	err   error
+}
+
+// maxBatch bounds one transaction's entries.
+const maxBatch = 256
+
+// leadAppends writes queued requests until the queue is empty.
+func (s *Store) leadAppends() {
+	for {
+		s.appends.mu.Lock()
+		batch := s.appends.queue
+		if len(batch) > maxBatch {
+			batch = batch[:maxBatch]
+		}
+		s.appends.queue = s.appends.queue[len(batch):]
+		if len(batch) == 0 {
+			s.appends.leading = false
+			s.appends.mu.Unlock()
+			return
+		}
+		s.appends.mu.Unlock()
+		live := batch[:0:0]
+		for _, r := range batch {
+			if err := r.ctx.Err(); err != nil {
+				r.done <- appendRes{err: wrap(err, "append cancelled before it was written")}
+				continue
+			}
+			live = append(live, r)
+		}
+		if len(live) == 0 {
+			continue
+		}
+		entries, err := s.appendBatch(live)
+		if err != nil && len(live) > 1 {
+			for _, r := range live { // find the bad one: each alone
+				one, err := s.appendBatch([]*appendReq{r})
+				if err != nil {
+					r.done <- appendRes{err: err}
+				} else {
+					r.done <- appendRes{entry: one[0]}
+				}
+			}
+			continue
+		}
+		for i, r := range live {
+			if err != nil {
+				r.done <- appendRes{err: err}
+			} else {
+				r.done <- appendRes{entry: entries[i]}
+			}
+		}
+	}
+}
+
+// appendBatch writes entries in one transaction: under the advisory lock it
+// reads the head, signs each entry with its link to the one before, stores
+// them with their Merkle hashes and a signed checkpoint of the new tree.
+func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := make([]model.LogEntry, len(batch))
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(logLockKey)); err != nil {
 			return err
@@ -34,88 +130,108 @@ func (s *Store) Append(ctx context.Context, key model.SigningKey, e model.LogEnt
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		e.Seq, e.Prev, e.Time = n, hex.EncodeToString(prev), model.LogTime(now)
-		payload, err := json.Marshal(e)
-		if err != nil {
+		reader := &batchHashReader{ctx: ctx, tx: tx, fresh: map[int64]tlog.Hash{}}
+		var hashRows, entryRows [][]any
+		for i, r := range batch {
+			e := r.entry
+			e.Seq, e.Prev, e.Time = n, hex.EncodeToString(prev), model.LogTime(r.now)
+			payload, err := json.Marshal(e)
+			if err != nil {
+				return err
+			}
+			env, err := r.key.Seal(payload)
+			if err != nil {
+				return err
+			}
+			leaf := model.LeafHash(env)
+			hashes, err := tlog.StoredHashesForRecordHash(n, leaf, reader)
+			if err != nil {
+				return fmt.Errorf("merkle hashes: %w", err)
+			}
+			first := tlog.StoredHashIndex(0, n)
+			for k, h := range hashes {
+				reader.fresh[first+int64(k)] = h
+				hashRows = append(hashRows, []any{first + int64(k), h[:]})
+			}
+			var recordID any
+			if e.RecordID != "" {
+				recordID = e.RecordID
+			}
+			entryRows = append(entryRows, []any{n, env, payload, leaf[:], recordID, e.Event, r.key.ID, r.now.UTC().Truncate(time.Microsecond)})
+			out[i] = e
+			n++
+			prev = leaf[:]
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_hashes"}, []string{"idx", "hash"}, pgx.CopyFromRows(hashRows)); err != nil {
 			return err
 		}
-		env, err := key.Seal(payload)
-		if err != nil {
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_entries"},
+			[]string{"seq", "envelope", "payload", "leaf_hash", "record_id", "event", "key_id", "created_at"}, pgx.CopyFromRows(entryRows)); err != nil {
 			return err
 		}
-		leaf := model.LeafHash(env)
-		reader := txHashReader{ctx: ctx, tx: tx}
-		hashes, err := tlog.StoredHashesForRecordHash(n, leaf, reader)
-		if err != nil {
-			return fmt.Errorf("merkle hashes: %w", err)
-		}
-		first := tlog.StoredHashIndex(0, n)
-		rows := make([][]any, len(hashes))
-		for i, h := range hashes {
-			rows[i] = []any{first + int64(i), h[:]}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_hashes"}, []string{"idx", "hash"}, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-		root, err := tlog.TreeHash(n+1, reader)
+		root, err := tlog.TreeHash(n, reader)
 		if err != nil {
 			return fmt.Errorf("tree hash: %w", err)
 		}
-		cp, err := key.SignCheckpoint(n+1, root, now)
+		last := batch[len(batch)-1]
+		cp, err := last.key.SignCheckpoint(n, root, last.now)
 		if err != nil {
 			return err
 		}
-		var recordID any
-		if e.RecordID != "" {
-			recordID = e.RecordID
-		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO log_entries (seq, envelope, payload, leaf_hash, record_id, event, key_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			n, env, payload, leaf[:], recordID, e.Event, key.ID, now.UTC().Truncate(time.Microsecond)); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO checkpoints (size, note) VALUES ($1, $2)`, n+1, cp)
+		_, err = tx.Exec(ctx, `INSERT INTO checkpoints (size, note) VALUES ($1, $2)`, n, cp)
 		return err
 	})
 	if err != nil {
-		return model.LogEntry{}, wrap(err, "unable to append to the decision log")
+		return nil, wrap(err, "unable to append to the decision log")
 	}
-	return e, nil
+	return out, nil
 }
 
-// txHashReader reads stored Merkle hashes inside the append's transaction.
-type txHashReader struct {
-	ctx context.Context
-	tx  pgx.Tx
+// batchHashReader reads stored Merkle hashes: those written or read earlier
+// in the same batch from memory, the rest from the transaction.
+type batchHashReader struct {
+	ctx   context.Context
+	tx    pgx.Tx
+	fresh map[int64]tlog.Hash
 }
 
-func (r txHashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
-	rows, err := r.tx.Query(r.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, idx)
-	if err != nil {
-		return nil, err
+func (r *batchHashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(idx))
+	var missing []int64
+	for _, i := range idx {
+		if _, ok := r.fresh[i]; !ok {
+			missing = append(missing, i)
+		}
 	}
 	found := map[int64]tlog.Hash{}
-	for rows.Next() {
-		var i int64
-		var b []byte
-		if err := rows.Scan(&i, &b); err != nil {
+	if len(missing) > 0 {
+		rows, err := r.tx.Query(r.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, missing)
+		if err != nil {
 			return nil, err
 		}
-		var h tlog.Hash
-		copy(h[:], b)
-		found[i] = h
+		for rows.Next() {
+			var i int64
+			var b []byte
+			if err := rows.Scan(&i, &b); err != nil {
+				return nil, err
+			}
+			var h tlog.Hash
+			copy(h[:], b)
+			found[i] = h
+			r.fresh[i] = h // later entries of the batch need the same right edge
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]tlog.Hash, len(idx))
 	for k, i := range idx {
-		h, ok := found[i]
-		if !ok {
+		if h, ok := r.fresh[i]; ok {
+			out[k] = h
+		} else if h, ok := found[i]; ok {
+			out[k] = h
+		} else {
 			return nil, fmt.Errorf("stored hash %d is missing", i)
 		}
-		out[k] = h
 	}
 	return out, nil
 }

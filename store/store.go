@@ -22,6 +22,7 @@ type Store struct {
 	pool     *pgxpool.Pool
 	migrator *goose.Provider
 	latest   int64 // the newest migration embedded in this binary
+	appends  appendQueue
 }
 
 // Options tune the connection pool.
