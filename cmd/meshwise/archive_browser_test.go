@@ -60,7 +60,11 @@ func TestBrowserProposeApproveVerify(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx,
 		signInBrowser(s.URL, approver),
 		chromedp.Navigate(recordURL),
+		chromedp.WaitVisible(`[data-testid="approve"]`, chromedp.ByQuery),
 		chromedp.Click(`[data-testid="approve"]`, chromedp.ByQuery),
+		// The page before approving has a verified banner too: wait for the
+		// approve button to go, then read the new page.
+		chromedp.WaitNotPresent(`[data-testid="approve"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`[data-testid="verified"]`, chromedp.ByQuery),
 		chromedp.Text(`[data-testid="record-status"]`, &status, chromedp.ByQuery),
 		chromedp.Text(`[data-testid="verified"]`, &verified, chromedp.ByQuery),
