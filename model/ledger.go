@@ -32,8 +32,9 @@ type Actor struct {
 	Role  Role   `json:"role"`
 }
 
-// LogEntry is the signed payload of one entry of the decision log. Its JSON
-// bytes, as signed, are what the log stores; nothing re-serializes them.
+// LogEntry is the signed payload of one entry of the decision log. Its JCS
+// canonical JSON bytes, as signed, are what the log stores; nothing
+// re-serializes them.
 type LogEntry struct {
 	Seq      int64           `json:"seq"`  // position in the log, from 0
 	Prev     string          `json:"prev"` // hex leaf hash of entry Seq-1; "" for the first

@@ -183,3 +183,15 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	_, err = OpenCheckpoint(cp, keys(testKey(4)))
 	assert.Error(t, err, "a checkpoint needs the log's key")
 }
+
+func TestCanonicalJSON(t *testing.T) {
+	b, err := CanonicalJSON(struct {
+		Zeta  string         `json:"zeta"`
+		Alpha int            `json:"alpha"`
+		Mid   map[string]any `json:"mid"`
+	}{Zeta: "<a & b>", Alpha: 3, Mid: map[string]any{"b": []int{2, 1}, "a": nil}})
+	require.NoError(t, err)
+	assert.Equal(t, `{"alpha":3,"mid":{"a":null,"b":[2,1]},"zeta":"<a & b>"}`, string(b))
+	_, err = CanonicalJSON(map[string]float64{"x": 1.5})
+	assert.Error(t, err, "fractions must travel as strings")
+}

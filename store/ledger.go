@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -135,7 +134,7 @@ func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
 		for i, r := range batch {
 			e := r.entry
 			e.Seq, e.Prev, e.Time = n, hex.EncodeToString(prev), model.LogTime(r.now)
-			payload, err := json.Marshal(e)
+			payload, err := model.CanonicalJSON(e)
 			if err != nil {
 				return err
 			}
