@@ -77,6 +77,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /api/v1/assessments": model.RoleViewer, "POST /api/v1/estimates": model.RoleViewer, "POST /api/v1/curves": model.RoleViewer,
 		"GET /api/v1/keys": "", "GET /api/v1/verify": model.RoleViewer, "GET /api/v1/export": model.RoleViewer,
 		"GET /assessments/{id}/propose": model.RoleArchitect, "POST /assessments/{id}/propose": model.RoleArchitect,
+		"GET /import": model.RoleArchitect, "POST /import": model.RoleArchitect, "POST /import/start": model.RoleArchitect,
 		"GET /archive": model.RoleViewer, "GET /archive/verify": model.RoleViewer, "GET /archive/{rid}": model.RoleViewer,
 		"GET /archive/{rid}/record.md": model.RoleViewer, "POST /archive/{rid}/approve": model.RoleApprover, "POST /archive/{rid}/reject": model.RoleApprover,
 	}

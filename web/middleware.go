@@ -66,7 +66,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // limits bounds every request's body size and duration.
 func (s *Server) limits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil {
+		if r.Body != nil && !(r.Method == http.MethodPost && r.URL.Path == "/import") { // /import sets its own, larger limit
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)

@@ -80,6 +80,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix      // addresses whose ProxyHeader signs people in
 	ProxyHeader    string              // e.g. X-Forwarded-Email (oauth2-proxy)
 	SigningKey     model.SigningKey    // signs decision-log entries and checkpoints
+	ImportMaxBytes int64               // largest kubectl upload on /import (default 64 MiB)
 }
 
 // Server holds the dependencies of every handler.
@@ -104,6 +105,9 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.ImportMaxBytes <= 0 {
+		cfg.ImportMaxBytes = 64 << 20
 	}
 	if cfg.ProxyHeader == "" {
 		cfg.ProxyHeader = "X-Forwarded-Email"
@@ -164,6 +168,9 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/assessments/{id}/comparison.csv", v, s.comparisonCSV),
 		app("GET", "/assessments/{id}/estimate.json", v, s.estimateJSON),
 
+		app("GET", "/import", a, s.importPage),
+		app("POST", "/import", a, s.importFiles),
+		app("POST", "/import/start", a, s.startImported),
 		app("GET", "/assessments/{id}/propose", a, s.proposeForm),
 		app("POST", "/assessments/{id}/propose", a, s.propose),
 		app("GET", "/archive", v, s.archive),

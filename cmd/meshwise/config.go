@@ -28,6 +28,7 @@ type config struct {
 	TrustedProxies   []netip.Prefix // MESHWISE_TRUSTED_PROXIES
 	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
 	SigningKeyFile   string         // MESHWISE_SIGNING_KEY_FILE
+	ImportMaxBytes   int64          // MESHWISE_IMPORT_MAX_BYTES
 }
 
 // loadConfig reads the environment through getenv. The first bad value stops
@@ -102,6 +103,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
+	}
+	if c.ImportMaxBytes, err = intVar(getenv, "MESHWISE_IMPORT_MAX_BYTES", 64<<20, 1<<10, 4<<30); err != nil {
+		return c, err
 	}
 	c.SigningKeyFile = ".local/signing.key"
 	if v := getenv("MESHWISE_SIGNING_KEY_FILE"); v != "" {

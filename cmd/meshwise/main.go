@@ -65,6 +65,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, getenv, stdout, stderr)
 	case "estimate":
 		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
+	case "import":
+		return runImport(args, stdout, stderr)
 	case "keygen":
 		return runKeygen(args, getenv, stdout, stderr)
 	case "verify":
@@ -88,6 +90,7 @@ const usage = `usage: meshwise <command>
   migrate   apply pending database migrations and exit
   estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
             [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
+  import    derive an assessment from kubectl JSON: --pods F --nodes F [...] > assessment.json
   keygen    write a new Ed25519 signing key (-o FILE, --force)
   verify    verify an exported bundle offline: verify [--checkpoint FILE] [--key FILE] bundle.json
   user      add|set-role|passwd --email E [--role R]: manage people (prints passwords once)

@@ -63,7 +63,7 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 
 	sessions := newSessions(cfg, st)
 	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
-		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, SigningKey: key})
+		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, SigningKey: key, ImportMaxBytes: cfg.ImportMaxBytes})
 	if err != nil {
 		return err
 	}

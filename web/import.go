@@ -1,0 +1,127 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"meshwise/model"
+	"meshwise/model/cluster"
+	"meshwise/web/views"
+)
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, views.Import(s.page(r, "Import a cluster", "import"), views.ImportView{MaxUpload: humanBytes(s.cfg.ImportMaxBytes)}))
+}
+
+// importFiles reads uploaded kubectl JSON as it streams in: each file goes
+// straight from the request into the inventory, nothing is written to disk
+// or kept, and only derived counts reach the page.
+func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
+	v := views.ImportView{MaxUpload: humanBytes(s.cfg.ImportMaxBytes)}
+	if r.ContentLength > s.cfg.ImportMaxBytes {
+		s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+		return
+	}
+	body := &limitedBody{r: r.Body, left: s.cfg.ImportMaxBytes}
+	r.Body = io.NopCloser(body)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		v.Errors = []string{"Send the files with the form (multipart/form-data)."}
+		s.render(w, r, http.StatusUnprocessableEntity, views.Import(s.page(r, "Import a cluster", "import"), v))
+		return
+	}
+	inv := cluster.New(false)
+	files := 0
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if body.over {
+			s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+			return
+		}
+		if err != nil {
+			v.Errors = append(v.Errors, "The upload could not be read: "+err.Error())
+			break
+		}
+		switch part.FormName() {
+		case "hash_names":
+			b, _ := io.ReadAll(io.LimitReader(part, 16))
+			inv.HashNames = strings.TrimSpace(string(b)) == "true"
+		case "files":
+			if part.FileName() == "" {
+				continue
+			}
+			files++
+			if err := inv.Read(part.FileName(), part); err != nil {
+				if body.over {
+					s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+					return
+				}
+				v.Errors = append(v.Errors, err.Error())
+			}
+		}
+	}
+	if files == 0 && len(v.Errors) == 0 {
+		v.Errors = []string{"Choose at least one file: the output of kubectl get pods -A -o json, for example."}
+	}
+	status := http.StatusOK
+	if len(v.Errors) > 0 {
+		status = http.StatusUnprocessableEntity
+	} else {
+		a := inv.Assessment()
+		b, _ := json.Marshal(a)
+		v.Inventory, v.Assessment = inv, string(b)
+		proxies := inv.Mesh.IstioSidecars + inv.Mesh.LinkerdProxies
+		v.ModelSidecarCPU = model.Cores(int64(proxies) * 100_000).Decimal().StringFixed(2)
+		v.ModelSidecarMem = model.GiB(int64(proxies) * 128 << 20).Decimal().StringFixed(2)
+	}
+	s.render(w, r, status, views.Import(s.page(r, "Import a cluster", "import"), v))
+}
+
+// startImported creates a draft from the derived figures and opens the wizard.
+func (s *Server) startImported(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, model.Errorf(model.EINVALID, "The form could not be read."))
+		return
+	}
+	a, err := model.DecodeAssessment(strings.NewReader(r.PostForm.Get("assessment")))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	saved, err := s.store.CreateAssessment(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/assessments/"+saved.ID+"/steps/1", http.StatusSeeOther)
+}
+
+// limitedBody reads at most left bytes and remembers when a body was longer.
+type limitedBody struct {
+	r    io.Reader
+	left int64
+	over bool
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := l.r.Read(one[:]); n > 0 {
+			l.over = true
+			return 0, errors.New("the upload is larger than the limit")
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
