@@ -354,3 +354,34 @@ func (s *Store) LogEntries(ctx context.Context, recordID string) ([]model.LogEnt
 	}
 	return list, nil
 }
+
+// VerifyRecord checks one record's entries: signatures, positions and
+// stored hashes, without reading the rest of the log.
+func (s *Store) VerifyRecord(ctx context.Context, recordID string) (model.VerifyReport, error) {
+	if !isUUID(recordID) {
+		return model.VerifyReport{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT seq, envelope, leaf_hash FROM log_entries WHERE record_id = $1 ORDER BY seq`, recordID)
+	if err != nil {
+		return model.VerifyReport{}, wrap(err, "unable to read the log")
+	}
+	var seqs []int64
+	var envs, leaves [][]byte
+	for rows.Next() {
+		var seq int64
+		var env, leaf []byte
+		if err := rows.Scan(&seq, &env, &leaf); err != nil {
+			rows.Close()
+			return model.VerifyReport{}, wrap(err, "unable to read the log")
+		}
+		seqs, envs, leaves = append(seqs, seq), append(envs, env), append(leaves, leaf)
+	}
+	if err := rows.Err(); err != nil {
+		return model.VerifyReport{}, wrap(err, "unable to read the log")
+	}
+	keys, err := s.Keys(ctx)
+	if err != nil {
+		return model.VerifyReport{}, err
+	}
+	return model.VerifyEntries(seqs, envs, leaves, model.KeyMap(keys)), nil
+}

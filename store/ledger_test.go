@@ -214,3 +214,25 @@ func TestFailedAppendLeavesNothing(t *testing.T) {
 	assert.True(t, rep.OK, rep.Problem)
 	assert.Equal(t, int64(4), rep.Entries)
 }
+
+func TestVerifyRecordChecksOnlyItsEntries(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	appendN(t, st, newKey(t), 3) // all three belong to one record
+	const rid = "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d11"
+	rep, err := st.VerifyRecord(ctx, rid)
+	require.NoError(t, err)
+	assert.True(t, rep.OK, rep.Problem)
+	assert.Equal(t, int64(3), rep.Entries)
+
+	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `SET session_replication_role = replica;
+		UPDATE log_entries SET envelope = overlay(envelope placing '\x41'::bytea from 60 for 1) WHERE seq = 1`)
+	require.NoError(t, err)
+	rep, err = st.VerifyRecord(ctx, rid)
+	require.NoError(t, err)
+	assert.False(t, rep.OK)
+	assert.Equal(t, int64(1), rep.FirstBad)
+}

@@ -180,7 +180,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	rep, err := s.store.VerifyLog(r.Context())
+	rep, err := s.store.VerifyRecord(r.Context(), st.ID) // the whole log is /archive/verify's job
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -68,6 +68,7 @@ type Store interface {
 	LogEntries(ctx context.Context, recordID string) ([]model.LogEntry, error)
 	Bundle(ctx context.Context) (model.Bundle, error)
 	VerifyLog(ctx context.Context) (model.VerifyReport, error)
+	VerifyRecord(ctx context.Context, recordID string) (model.VerifyReport, error)
 	Keys(ctx context.Context) ([]model.PublicKey, error)
 }
 

@@ -56,13 +56,18 @@ func stepParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-func (s *Server) showStep(w http.ResponseWriter, r *http.Request) {
+// loadStep reads the step number and the draft a wizard URL names.
+func (s *Server) loadStep(r *http.Request) (int, model.SavedAssessment, error) {
 	step, err := stepParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return 0, model.SavedAssessment{}, err
 	}
 	saved, err := s.store.GetAssessment(r.Context(), chi.URLParam(r, "id"))
+	return step, saved, err
+}
+
+func (s *Server) showStep(w http.ResponseWriter, r *http.Request) {
+	step, saved, err := s.loadStep(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -75,12 +80,7 @@ func (s *Server) showStep(w http.ResponseWriter, r *http.Request) {
 // value is refused, and otherwise saves the draft (if nobody saved it in
 // between) and moves on.
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) {
-	step, err := stepParam(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	saved, err := s.store.GetAssessment(r.Context(), chi.URLParam(r, "id"))
+	step, saved, err := s.loadStep(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -51,18 +51,7 @@ func TestEstimateCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			err := run(context.Background(), append([]string{"estimate"}, tt.args...), envOf(nil), &stdout, &stderr)
-			exit := 0
-			var ue usageError
-			var ee exitError
-			switch {
-			case err == nil:
-			case errors.As(err, &ue):
-				exit = 2
-			case errors.As(err, &ee):
-				exit = ee.code
-			default:
-				t.Fatalf("unexpected error type %T: %v", err, err)
-			}
+			exit := exitCodeOf(t, err)
 			assert.Equal(t, tt.wantExit, exit, "err: %v", err)
 			if tt.want != "" {
 				all := stdout.String() + stderr.String()
@@ -90,4 +79,21 @@ func TestEstimateCommandOutputsAgree(t *testing.T) {
 		assert.Equal(t, o.ID, rows[i+1][0])
 		assert.Equal(t, o.Monthly.Total.StringFixed(2), rows[i+1][11])
 	}
+}
+
+// exitCodeOf maps run's error to the process exit status main would use.
+func exitCodeOf(t *testing.T, err error) int {
+	t.Helper()
+	var ue usageError
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		return 2
+	case errors.As(err, &ee):
+		return ee.code
+	}
+	t.Fatalf("unexpected error type %T: %v", err, err)
+	return -1
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -138,18 +137,7 @@ func TestVerifyCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			err := run(ctx, append([]string{"verify"}, tt.args...), envOf(nil), &out, &out)
-			exit := 0
-			var ue usageError
-			var ee exitError
-			switch {
-			case err == nil:
-			case errors.As(err, &ue):
-				exit = 2
-			case errors.As(err, &ee):
-				exit = ee.code
-			default:
-				t.Fatalf("unexpected %T: %v", err, err)
-			}
+			exit := exitCodeOf(t, err)
 			assert.Equal(t, tt.exit, exit, "%v", err)
 			text := out.String()
 			if err != nil {
