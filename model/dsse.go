@@ -74,10 +74,15 @@ func (k SigningKey) Public() PublicKey {
 }
 
 // Seal signs payload into an envelope and returns the envelope's bytes:
-// the exact bytes the log stores and hashes.
-func (k SigningKey) Seal(payload []byte) ([]byte, error) {
+// the exact bytes the log stores and hashes. Co-signers add their own
+// signatures (a key rotation is signed by the old key and the new).
+func (k SigningKey) Seal(payload []byte, cosigners ...SigningKey) ([]byte, error) {
+	pae := PAE(PayloadType, payload)
 	env := Envelope{PayloadType: PayloadType, Payload: payload,
-		Signatures: []Signature{{KeyID: k.ID, Sig: ed25519.Sign(k.Private, PAE(PayloadType, payload))}}}
+		Signatures: []Signature{{KeyID: k.ID, Sig: ed25519.Sign(k.Private, pae)}}}
+	for _, c := range cosigners {
+		env.Signatures = append(env.Signatures, Signature{KeyID: c.ID, Sig: ed25519.Sign(c.Private, pae)})
+	}
 	b, err := json.Marshal(env)
 	if err != nil {
 		return nil, fmt.Errorf("seal: %w", err)

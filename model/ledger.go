@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -44,7 +45,8 @@ type LogEntry struct {
 	Actor    Actor           `json:"actor"`
 	Record   *DecisionRecord `json:"record,omitempty"` // the full record, on "proposed"
 	Note     string          `json:"note,omitempty"`
-	KeyID    string          `json:"key_id,omitempty"` // on "key-rotated": the new key
+	KeyID    string          `json:"key_id,omitempty"`     // on "key-rotated": the new key
+	NewKey   []byte          `json:"public_key,omitempty"` // on "key-rotated": the new public key
 }
 
 // LogTime formats a time as entries carry it: UTC, microseconds, the
@@ -192,6 +194,11 @@ func VerifyLog(envelopes [][]byte, checkpoints [][]byte, keys map[string]ed25519
 	}
 	var tree MerkleTree
 	prev := ""
+	// Trust is walked through the log: the first entry's key is the log's
+	// own; any later key must be introduced by a key-rotated entry signed by
+	// a key already trusted (and by the new key, proving it is held). A key
+	// row added to the database by someone else signs nothing trusted.
+	trusted := map[string]ed25519.PublicKey{}
 	for i, b := range envelopes {
 		seq := int64(i)
 		env, err := OpenEnvelope(b, keys)
@@ -201,6 +208,27 @@ func VerifyLog(envelopes [][]byte, checkpoints [][]byte, keys map[string]ed25519
 		var e LogEntry
 		if err := json.Unmarshal(env.Payload, &e); err != nil {
 			return fail(seq, "entry %d: the payload is not a log entry", seq)
+		}
+		if seq == 0 {
+			trusted[env.Signatures[0].KeyID] = keys[env.Signatures[0].KeyID]
+		}
+		vouched := false
+		for _, sig := range env.Signatures {
+			if _, ok := trusted[sig.KeyID]; ok {
+				vouched = true
+			} else if !(e.Event == EventKeyRotated && sig.KeyID == e.KeyID) {
+				return fail(seq, "entry %d: signed by key %s, which no earlier entry introduced", seq, sig.KeyID)
+			}
+		}
+		if !vouched {
+			return fail(seq, "entry %d: not signed by any trusted key", seq)
+		}
+		if e.Event == EventKeyRotated {
+			pub, ok := keys[e.KeyID]
+			if !ok || KeyID(e.NewKey) != e.KeyID || !bytes.Equal(pub, e.NewKey) || !signedBy(env, e.KeyID) {
+				return fail(seq, "entry %d: the key rotation to %s is not signed by the new key it names", seq, e.KeyID)
+			}
+			trusted[e.KeyID] = pub
 		}
 		switch {
 		case e.Seq > seq:
@@ -218,7 +246,11 @@ func VerifyLog(envelopes [][]byte, checkpoints [][]byte, keys map[string]ed25519
 		rep.Entries++
 	}
 	for _, b := range checkpoints {
-		cp, err := OpenCheckpoint(b, keys)
+		cpKeys := trusted
+		if len(envelopes) == 0 {
+			cpKeys = keys
+		}
+		cp, err := OpenCheckpoint(b, cpKeys)
 		if err != nil {
 			return fail(rep.Entries, "a checkpoint does not verify: %v", err)
 		}
@@ -241,6 +273,15 @@ func VerifyLog(envelopes [][]byte, checkpoints [][]byte, keys map[string]ed25519
 	}
 	rep.OK = true
 	return rep
+}
+
+func signedBy(env Envelope, keyID string) bool {
+	for _, s := range env.Signatures {
+		if s.KeyID == keyID {
+			return true
+		}
+	}
+	return false
 }
 
 func short(s string) string {

@@ -195,3 +195,52 @@ func TestCanonicalJSON(t *testing.T) {
 	_, err = CanonicalJSON(map[string]float64{"x": 1.5})
 	assert.Error(t, err, "fractions must travel as strings")
 }
+
+// appendTo extends a log with entries built by build, returning the new log.
+func appendTo(t *testing.T, envs [][]byte, entries ...func(seq int64, prev string) []byte) [][]byte {
+	t.Helper()
+	for _, build := range entries {
+		var env Envelope
+		require.NoError(t, json.Unmarshal(envs[len(envs)-1], &env))
+		leaf := LeafHash(envs[len(envs)-1])
+		envs = append(envs, build(int64(len(envs)), hex.EncodeToString(leaf[:])))
+	}
+	return envs
+}
+
+func TestKeyTrustIsWalkedThroughTheLog(t *testing.T) {
+	old, next, attacker := testKey(1), testKey(2), testKey(3)
+	base, _ := testLog(t, old, 3)
+	all := keys(old, next, attacker) // as if all three sat in the keys table
+	rotate := func(cosign bool) func(int64, string) []byte {
+		return func(seq int64, prev string) []byte {
+			e := LogEntry{Seq: seq, Prev: prev, Event: EventKeyRotated, KeyID: next.ID, NewKey: next.Private.Public().(ed25519.PublicKey)}
+			payload, err := json.Marshal(e)
+			require.NoError(t, err)
+			var env []byte
+			if cosign {
+				env, err = old.Seal(payload, next)
+			} else {
+				env, err = next.Seal(payload)
+			}
+			require.NoError(t, err)
+			return env
+		}
+	}
+	signedBy := func(k SigningKey) func(int64, string) []byte {
+		return func(seq int64, prev string) []byte {
+			return seal(t, k, LogEntry{Seq: seq, Prev: prev, Event: EventApproved, RecordID: "r"})
+		}
+	}
+
+	rep := VerifyLog(appendTo(t, clone(base), rotate(true), signedBy(next)), nil, all)
+	assert.True(t, rep.OK, "a rotation signed by the old and the new key: %s", rep.Problem)
+
+	rep = VerifyLog(appendTo(t, clone(base), rotate(false)), nil, all)
+	assert.False(t, rep.OK)
+	assert.Equal(t, "entry 3: not signed by any trusted key", rep.Problem)
+
+	rep = VerifyLog(appendTo(t, clone(base), signedBy(attacker)), nil, all)
+	assert.False(t, rep.OK, "a key added to the keys table signs nothing trusted")
+	assert.Equal(t, "entry 3: signed by key "+attacker.ID+", which no earlier entry introduced", rep.Problem)
+}

@@ -27,7 +27,19 @@ const logLockKey = 0x6d657368 // "mesh"
 // fails is retried entry by entry, so one bad entry fails alone. Nothing of
 // a failed transaction remains.
 func (s *Store) Append(ctx context.Context, key model.SigningKey, e model.LogEntry, now time.Time) (model.LogEntry, error) {
-	req := &appendReq{ctx: ctx, key: key, entry: e, now: now, done: make(chan appendRes, 1)}
+	return s.append(&appendReq{ctx: ctx, key: key, entry: e, now: now, done: make(chan appendRes, 1)})
+}
+
+// AppendRotation logs a new signing key, signed by the key it replaces and
+// by the new key itself, so verifiers can walk their trust from one to the
+// other.
+func (s *Store) AppendRotation(ctx context.Context, prev, next model.SigningKey, note string, now time.Time) (model.LogEntry, error) {
+	pub := next.Public()
+	e := model.LogEntry{Event: model.EventKeyRotated, KeyID: next.ID, NewKey: pub.Key, Note: note, Actor: model.Actor{Email: "meshwise (start-up)"}}
+	return s.append(&appendReq{ctx: ctx, key: prev, cosigners: []model.SigningKey{next}, entry: e, now: now, done: make(chan appendRes, 1)})
+}
+
+func (s *Store) append(req *appendReq) (model.LogEntry, error) {
 	s.appends.mu.Lock()
 	s.appends.queue = append(s.appends.queue, req)
 	if !s.appends.leading {
@@ -49,11 +61,12 @@ type appendQueue struct {
 }
 
 type appendReq struct {
-	ctx   context.Context
-	key   model.SigningKey
-	entry model.LogEntry
-	now   time.Time
-	done  chan appendRes
+	ctx       context.Context
+	key       model.SigningKey
+	cosigners []model.SigningKey
+	entry     model.LogEntry
+	now       time.Time
+	done      chan appendRes
 }
 
 type appendRes struct {
@@ -138,7 +151,7 @@ func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
 			if err != nil {
 				return err
 			}
-			env, err := r.key.Seal(payload)
+			env, err := r.key.Seal(payload, r.cosigners...)
 			if err != nil {
 				return err
 			}
@@ -173,7 +186,11 @@ func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
 			return fmt.Errorf("tree hash: %w", err)
 		}
 		last := batch[len(batch)-1]
-		cp, err := last.key.SignCheckpoint(n, root, last.now)
+		signer := last.key
+		if len(last.cosigners) > 0 {
+			signer = last.cosigners[len(last.cosigners)-1] // after a rotation, the new key
+		}
+		cp, err := signer.SignCheckpoint(n, root, last.now)
 		if err != nil {
 			return err
 		}

@@ -158,8 +158,8 @@ func TestSuperuserTamperingIsCaught(t *testing.T) {
 		})
 	}
 
-	// A forged entry inserted in the middle under the attacker's own key:
-	// the entries after it no longer sit where they were signed to sit.
+	// A forged entry inserted in the middle under the attacker's own key,
+	// registered in the keys table: no entry ever introduced that key.
 	st := storetest.Open(t)
 	key := newKey(t)
 	appendN(t, st, key, 6)
@@ -186,8 +186,21 @@ func TestSuperuserTamperingIsCaught(t *testing.T) {
 	rep, err := st.VerifyLog(ctx)
 	require.NoError(t, err)
 	assert.False(t, rep.OK)
-	assert.Equal(t, int64(4), rep.FirstBad)
-	assert.Contains(t, rep.Problem, "entries out of order: position 4 holds entry 3")
+	assert.Equal(t, int64(3), rep.FirstBad)
+	assert.Equal(t, "entry 3: signed by key "+attacker.ID+", which no earlier entry introduced", rep.Problem)
+
+	// The same attacker appending at the end, through the application even,
+	// with their key in the keys table: the key was never introduced.
+	st2 := storetest.Open(t)
+	appendN(t, st2, newKey(t), 2)
+	_, _, err = st2.RegisterKey(ctx, attacker.Public())
+	require.NoError(t, err)
+	_, err = st2.Append(ctx, attacker, model.LogEntry{Event: model.EventApproved}, time.Now())
+	require.NoError(t, err)
+	rep, err = st2.VerifyLog(ctx)
+	require.NoError(t, err)
+	assert.False(t, rep.OK)
+	assert.Equal(t, int64(2), rep.FirstBad)
 }
 
 // An append is one transaction: if it fails after signing, nothing of it

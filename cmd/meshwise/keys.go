@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,15 +81,35 @@ func writeNewKey(path string, force bool) (model.SigningKey, error) {
 	return model.NewSigningKey(priv), f.Close()
 }
 
-// registerKey publishes the key and, when it replaces earlier ones, logs
-// the rotation as a signed entry; old public keys stay for verification.
-func registerKey(ctx context.Context, st *store.Store, key model.SigningKey) error {
-	added, known, err := st.RegisterKey(ctx, key.Public())
-	if err != nil || !added || len(known) == 0 {
+// registerKey publishes the key. When it replaces earlier keys, the
+// rotation is logged as an entry signed by the previous key (kept beside
+// the key file as FILE.previous by `meshwise keygen --force`) and by the new
+// one; old public keys stay for verification. Without the previous key the
+// new one cannot be introduced, and nothing is signed with it.
+func registerKey(ctx context.Context, st *store.Store, key model.SigningKey, keyFile string) error {
+	known, err := st.Keys(ctx)
+	if err != nil {
 		return err
 	}
-	_, err = st.Append(ctx, key, model.LogEntry{Event: model.EventKeyRotated, KeyID: key.ID,
-		Actor: model.Actor{Email: "meshwise (start-up)"}, Note: "previous keys: " + strings.Join(known, ", ")}, time.Now())
+	ids := make([]string, 0, len(known))
+	for _, k := range known {
+		if k.ID == key.ID {
+			return nil
+		}
+		ids = append(ids, k.ID)
+	}
+	if len(known) == 0 {
+		_, _, err := st.RegisterKey(ctx, key.Public())
+		return err
+	}
+	prev, err := readKey(keyFile + ".previous")
+	if err != nil || !slices.Contains(ids, prev.ID) {
+		return fmt.Errorf("signing key %s is new, and the key it replaces is not at %s.previous: the archive cannot introduce it, so nothing will be signed; put the previous key there or restore it", key.ID, keyFile)
+	}
+	if _, _, err := st.RegisterKey(ctx, key.Public()); err != nil {
+		return err
+	}
+	_, err = st.AppendRotation(ctx, prev, key, "replaces "+prev.ID+"; earlier keys: "+strings.Join(ids, ", "), time.Now())
 	return err
 }
 
@@ -104,6 +125,14 @@ func runKeygen(args []string, getenv func(string) string, stdout, stderr io.Writ
 	force := flags.Bool("force", false, "replace an existing key (the next start logs the rotation)")
 	if err := flags.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if *force {
+		if _, err := os.Stat(*out); err == nil {
+			// Keep the old key so the next start can sign the rotation with it.
+			if err := os.Rename(*out, *out+".previous"); err != nil {
+				return err
+			}
+		}
 	}
 	key, err := writeNewKey(*out, *force)
 	if errors.Is(err, fs.ErrExist) {

@@ -36,26 +36,33 @@ func TestKeygenWritesAPrivateKeyOnce(t *testing.T) {
 	assert.Equal(t, key.ID, again.ID)
 }
 
-// A new key is registered, logged as a signed rotation, and the old public
-// key stays so the whole log still verifies.
+// A new key made with keygen --force is registered and logged as a
+// rotation signed by the old key and the new; the old public key stays, so
+// the whole log still verifies. Without the old key the new one is refused.
 func TestKeyRotationIsLogged(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.Open(t)
-	dir := t.TempDir()
-	oldKey, err := writeNewKey(filepath.Join(dir, "old.key"), false)
+	path := filepath.Join(t.TempDir(), "signing.key")
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"keygen", "-o", path}, envOf(nil), &out, &out))
+	oldKey, err := readKey(path)
 	require.NoError(t, err)
-	require.NoError(t, registerKey(ctx, st, oldKey))
+	require.NoError(t, registerKey(ctx, st, oldKey, path))
 	_, err = st.Append(ctx, oldKey, model.LogEntry{Event: model.EventProposed, Note: "before"}, time.Now())
 	require.NoError(t, err)
 
-	newKey, err := writeNewKey(filepath.Join(dir, "new.key"), false)
+	require.NoError(t, run(ctx, []string{"keygen", "-o", path, "--force"}, envOf(nil), &out, &out))
+	newKey, err := readKey(path)
 	require.NoError(t, err)
-	require.NoError(t, registerKey(ctx, st, newKey))
-	require.NoError(t, registerKey(ctx, st, newKey), "registering again is a no-op")
+	require.NotEqual(t, oldKey.ID, newKey.ID)
+	require.NoError(t, registerKey(ctx, st, newKey, path))
+	require.NoError(t, registerKey(ctx, st, newKey, path), "registering again is a no-op")
+	_, err = st.Append(ctx, newKey, model.LogEntry{Event: model.EventProposed, Note: "after"}, time.Now())
+	require.NoError(t, err)
 
 	entries, err := st.LogEntries(ctx, "")
 	require.NoError(t, err)
-	require.Len(t, entries, 2)
+	require.Len(t, entries, 3)
 	assert.Equal(t, model.EventKeyRotated, entries[1].Event)
 	assert.Equal(t, newKey.ID, entries[1].KeyID)
 	assert.Contains(t, entries[1].Note, oldKey.ID)
@@ -65,6 +72,12 @@ func TestKeyRotationIsLogged(t *testing.T) {
 	keys, err := st.Keys(ctx)
 	require.NoError(t, err)
 	assert.Len(t, keys, 2)
+
+	stray, err := writeNewKey(filepath.Join(t.TempDir(), "stray.key"), false)
+	require.NoError(t, err)
+	err = registerKey(ctx, st, stray, filepath.Join(t.TempDir(), "stray.key"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), ".previous")
 }
 
 // meshwise verify accepts an intact bundle, names a tampered one, catches
@@ -75,7 +88,7 @@ func TestVerifyCommand(t *testing.T) {
 	dir := t.TempDir()
 	key, err := writeNewKey(filepath.Join(dir, "signing.key"), false)
 	require.NoError(t, err)
-	require.NoError(t, registerKey(ctx, st, key))
+	require.NoError(t, registerKey(ctx, st, key, filepath.Join(dir, "signing.key")))
 	for i := 0; i < 4; i++ {
 		_, err := st.Append(ctx, key, model.LogEntry{Event: model.EventProposed}, time.Now())
 		require.NoError(t, err)

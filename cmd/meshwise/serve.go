@@ -53,7 +53,7 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		if !migrateUntilDone(ctx, st, log) {
 			return
 		}
-		if err := registerKey(ctx, st, key); err != nil {
+		if err := registerKey(ctx, st, key, cfg.SigningKeyFile); err != nil {
 			log.Error("could not register the signing key", "err", err)
 		}
 		if dev {
