@@ -156,21 +156,32 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string, role model
 	return t, nil
 }
 
-// UseToken finds a live token by hash, marks it used and returns it with
-// its owner; ENOTFOUND for unknown or revoked tokens.
+// UseToken finds a live token by hash and returns it with its owner;
+// ENOTFOUND for unknown or revoked tokens. Its last-used time is written at
+// most once a minute, so a busy pipeline does not turn every call into a write.
 func (s *Store) UseToken(ctx context.Context, hash []byte) (model.APIToken, model.User, error) {
-	t, err := scanToken(s.pool.QueryRow(ctx, `
-		UPDATE api_tokens SET last_used_at = now()
-		WHERE token_hash = $1 AND revoked_at IS NULL
-		RETURNING `+tokenColumns, hash))
+	var t model.APIToken
+	var u model.User
+	var tokenRole, userRole string
+	err := s.pool.QueryRow(ctx, `
+		WITH touched AS (
+			UPDATE api_tokens SET last_used_at = now()
+			WHERE token_hash = $1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
+		)
+		SELECT t.id::text, t.user_id::text, t.name, t.role, t.prefix, t.created_at, t.last_used_at, t.revoked_at,
+		       u.id::text, u.email, u.name, u.role, u.disabled, u.created_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hash).Scan(
+		&t.ID, &t.UserID, &t.Name, &tokenRole, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt,
+		&u.ID, &u.Email, &u.Name, &userRole, &u.Disabled, &u.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return model.APIToken{}, model.User{}, model.Errorf(model.ENOTFOUND, "Unknown or revoked token.")
 	}
 	if err != nil {
 		return model.APIToken{}, model.User{}, wrap(err, "unable to check token")
 	}
-	u, err := s.UserByID(ctx, t.UserID)
-	return t, u, err
+	t.Role, u.Role = model.Role(tokenRole), model.Role(userRole)
+	return t, u, nil
 }
 
 // ListTokens returns a user's tokens, newest first.

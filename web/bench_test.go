@@ -3,7 +3,6 @@ package web_test
 import (
 	"bytes"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,13 +18,9 @@ const benchBody = `{"title":"bench","pods":100,"needs":{"mtls":true,"l7_split":t
 // loopback in the same run. The ratio of their ns/op is the API's share of
 // the bare throughput (docs/BENCHMARKS.md).
 func BenchmarkAPIEstimate(b *testing.B) {
-	// The estimate route never touches storage, so no database is needed.
-	srv, err := web.New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	api := httptest.NewServer(srv.Handler())
-	defer api.Close()
+	// As deployed: the API checks the caller's token against PostgreSQL.
+	srv, api := newServer(b, web.Config{})
+	_ = srv
 
 	sample := fetch(b, http.DefaultClient, api.URL)
 	constant := bytes.Repeat([]byte(" "), len(sample))
@@ -55,7 +50,10 @@ func BenchmarkAPIEstimate(b *testing.B) {
 }
 
 func fetch(b *testing.B, c *http.Client, base string) []byte {
-	resp, err := c.Post(base+"/api/v1/estimates", "application/json", strings.NewReader(benchBody))
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/estimates", strings.NewReader(benchBody))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := c.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
