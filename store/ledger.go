@@ -348,9 +348,12 @@ func (s *Store) VerifyLog(ctx context.Context) (model.VerifyReport, error) {
 }
 
 // LogEntries returns the log's payloads in order, from the jsonb copy: for
-// listing and replay only, never for verification.
+// listing and replay only, never for verification. For one record they are
+// whole; for the whole log the records come without their estimates.
 func (s *Store) LogEntries(ctx context.Context, recordID string) ([]model.LogEntry, error) {
-	q, args := `SELECT payload FROM log_entries ORDER BY seq`, []any{}
+	// The whole log is read for lists: leave out each record's estimate
+	// snapshot, which lists never show and which is most of the bytes.
+	q, args := `SELECT payload #- '{record,estimate}' FROM log_entries ORDER BY seq`, []any{}
 	if recordID != "" {
 		if !isUUID(recordID) {
 			return nil, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
