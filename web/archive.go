@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -85,7 +86,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	}
 	var errs []model.FieldError
 	var me *model.Error
-	if err := rec.Validate(time.Now()); asModelError(err, &me) {
+	if err := rec.Validate(time.Now()); errors.As(err, &me) {
 		errs = me.Fields
 	}
 	if rec.Supersedes != "" {
@@ -256,17 +257,6 @@ func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request) {
 func actorOf(r *http.Request) model.Actor {
 	p := principalOf(r)
 	return model.Actor{ID: p.User.ID, Email: p.User.Email, Role: p.Role}
-}
-
-func asModelError(err error, target **model.Error) bool {
-	if err == nil {
-		return false
-	}
-	e, ok := err.(*model.Error)
-	if ok {
-		*target = e
-	}
-	return ok
 }
 
 func splitList(s string) []string {
