@@ -26,14 +26,24 @@ type Assessment struct {
 	Clusters       int             `json:"clusters"`
 	CiliumCNI      bool            `json:"cilium_cni"`            // Azure CNI powered by Cilium already runs
 	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"` // p99 the team can add per user request
-	SpareCores     decimal.Decimal `json:"spare_cores"`           // free requests on today's nodes
-	SpareGiB       decimal.Decimal `json:"spare_gib"`
-	MaxAddedNodes  int             `json:"max_added_nodes"` // nodes the team can add; 0 means no limit
-	LatencySource  string          `json:"latency_source"`  // "aks" or "upstream" per-hop figures
-	UpgradeWindow  bool            `json:"upgrade_window"`  // price a control-plane upgrade (two revisions)
-	Needs          Needs           `json:"needs"`
-	Pricing        Pricing         `json:"pricing"`
-	Telemetry      Telemetry       `json:"telemetry"`
+	// How full today's nodes are (FillShare, FillPerPod, or FillSpare / ""
+	// for spare room given directly). Spare room derives from it.
+	FillMode                 string          `json:"fill_mode,omitempty"`
+	RequestedCPUPercent      decimal.Decimal `json:"requested_cpu_percent"`    // share of allocatable CPU requested today
+	RequestedMemoryPercent   decimal.Decimal `json:"requested_memory_percent"` // share of allocatable memory requested today
+	PodsToday                int             `json:"pods_today,omitempty"`     // pods on the nodes now; 0: the pods to mesh
+	AppCPUmPerPod            int             `json:"app_cpu_m_per_pod,omitempty"`
+	AppMemoryMiPerPod        int             `json:"app_memory_mi_per_pod,omitempty"`
+	DaemonSetCPUmPerNode     int             `json:"daemonset_cpu_m_per_node,omitempty"`
+	DaemonSetMemoryMiPerNode int             `json:"daemonset_memory_mi_per_node,omitempty"`
+	SpareCores               decimal.Decimal `json:"spare_cores"` // free requests on today's nodes, when FillMode is FillSpare
+	SpareGiB                 decimal.Decimal `json:"spare_gib"`
+	MaxAddedNodes            int             `json:"max_added_nodes"` // nodes the team can add; 0 means no limit
+	LatencySource            string          `json:"latency_source"`  // "aks" or "upstream" per-hop figures
+	UpgradeWindow            bool            `json:"upgrade_window"`  // price a control-plane upgrade (two revisions)
+	Needs                    Needs           `json:"needs"`
+	Pricing                  Pricing         `json:"pricing"`
+	Telemetry                Telemetry       `json:"telemetry"`
 	// Overrides replace catalog defaults, keyed "option/component".
 	Overrides map[string]Override `json:"overrides,omitempty"`
 }
@@ -100,7 +110,12 @@ func DefaultAssessment() Assessment {
 		Hops:           3,
 		Clusters:       1,
 		LatencyBudget:  decimal.NewFromInt(10),
-		LatencySource:  LatencyAKS,
+		// How full nodes are is the team's figure; 70% is our assumption
+		// until they enter theirs (kubectl describe nodes, or an import).
+		FillMode:               FillShare,
+		RequestedCPUPercent:    decimal.NewFromInt(70),
+		RequestedMemoryPercent: decimal.NewFromInt(70),
+		LatencySource:          LatencyAKS,
 		Pricing: Pricing{
 			Currency:        "USD",
 			HoursPerMonth:   decimal.NewFromInt(730),
@@ -145,6 +160,9 @@ var (
 	boundCPUm       = intBound{0, 64_000}
 	boundMemoryMi   = intBound{0, 262_144}
 	boundSKUvCPU    = intBound{1, 416}
+	boundPodsToday  = intBound{0, 1_250_000}
+	boundAppCPUm    = intBound{0, 64_000}
+	boundAppMemMi   = intBound{0, 262_144}
 )
 
 type intBound struct{ lo, hi int }
@@ -159,6 +177,7 @@ var (
 	boundRatio      = decBound{decimal.RequireFromString("0.1"), decimal.NewFromInt(100)}
 	boundPrice      = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 	boundSampling   = decBound{decimal.Zero, decimal.NewFromInt(100)}
+	boundPercent    = decBound{decimal.Zero, decimal.NewFromInt(100)}
 	boundSKUGiB     = decBound{decimal.NewFromInt(1), decimal.NewFromInt(12_288)}
 	boundSKUHourly  = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 )
@@ -179,6 +198,18 @@ func (a Assessment) Validate() error {
 	v.int("clusters", a.Clusters, boundClusters)
 	v.int("max_added_nodes", a.MaxAddedNodes, boundAddedNodes)
 	v.dec("latency_budget_p99_ms", a.LatencyBudget, boundBudget)
+	switch a.FillMode {
+	case "", FillSpare, FillShare, FillPerPod:
+	default:
+		v.add("fill_mode", fmt.Sprintf("must be %q, %q or %q", FillShare, FillPerPod, FillSpare))
+	}
+	v.dec("requested_cpu_percent", a.RequestedCPUPercent, boundPercent)
+	v.dec("requested_memory_percent", a.RequestedMemoryPercent, boundPercent)
+	v.int("pods_today", a.PodsToday, boundPodsToday)
+	v.int("app_cpu_m_per_pod", a.AppCPUmPerPod, boundAppCPUm)
+	v.int("app_memory_mi_per_pod", a.AppMemoryMiPerPod, boundAppMemMi)
+	v.int("daemonset_cpu_m_per_node", a.DaemonSetCPUmPerNode, boundAppCPUm)
+	v.int("daemonset_memory_mi_per_node", a.DaemonSetMemoryMiPerNode, boundAppMemMi)
 	v.dec("spare_cores", a.SpareCores, boundSpareCores)
 	v.dec("spare_gib", a.SpareGiB, boundSpareGiB)
 	if a.LatencySource != LatencyAKS && a.LatencySource != LatencyUpstream {
@@ -194,6 +225,9 @@ func (a Assessment) Validate() error {
 		}
 	} else if _, ok := LookupSKU(a.NodeSKU); !ok {
 		v.add("node_sku", fmt.Sprintf("unknown SKU %q: use one of %s, or \"custom\"", a.NodeSKU, strings.Join(SKUNames(), ", ")))
+	}
+	if len(v.fields) == 0 {
+		a.feasibility(v)
 	}
 	p := a.Pricing
 	if !isCurrencyCode(p.Currency) {

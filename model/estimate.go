@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -16,26 +18,33 @@ type Resources struct {
 
 // ComponentEstimate is one component's share of an option's tax.
 type ComponentEstimate struct {
-	Key            string    `json:"key"` // "option/component", the override key
-	Name           string    `json:"name"`
-	Kind           string    `json:"kind"`
-	Replicas       int       `json:"replicas"`
-	CPUm           int       `json:"cpu_m"`     // request per replica
-	MemoryMi       int       `json:"memory_mi"` // request per replica
-	Requests       Resources `json:"requests"`
-	Usage          Resources `json:"usage"`
-	UsageEstimated bool      `json:"usage_estimated"` // false: no published figure, usage shown equal to requests
-	Overridden     bool      `json:"overridden"`
-	Source         string    `json:"source"`                   // a key of Estimate.Sources
-	ReplicaSource  string    `json:"replica_source,omitempty"` // a key of Estimate.Sources
-	UsageSource    string    `json:"usage_source"`             // a key of Estimate.Sources
+	Key      string    `json:"key"` // "option/component", the override key
+	Name     string    `json:"name"`
+	Kind     string    `json:"kind"`
+	Replicas int       `json:"replicas"`
+	CPUm     int       `json:"cpu_m"`     // request per replica
+	MemoryMi int       `json:"memory_mi"` // request per replica
+	Requests Resources `json:"requests"`  // default (or overridden) request x replicas
+	Usage    Resources `json:"usage"`     // predicted usage at the assessed traffic
+	// Planned is what a team will have to request: per replica the larger of
+	// the default request and the predicted usage. Nodes and money follow it.
+	PlannedCPUm     int       `json:"planned_cpu_m"`     // per replica, rounded up
+	PlannedMemoryMi int       `json:"planned_memory_mi"` // per replica, rounded up
+	Planned         Resources `json:"planned"`
+	DefaultTooSmall bool      `json:"default_too_small"` // predicted usage exceeds the default request
+	UsageEstimated  bool      `json:"usage_estimated"`   // false: no published figure, usage shown equal to requests
+	Overridden      bool      `json:"overridden"`
+	Source          string    `json:"source"`                   // a key of Estimate.Sources
+	ReplicaSource   string    `json:"replica_source,omitempty"` // a key of Estimate.Sources
+	UsageSource     string    `json:"usage_source"`             // a key of Estimate.Sources
 }
 
-// Money is an option's monthly cost, computed three ways, plus telemetry and
-// fees. Total is the requests-based compute cost plus telemetry plus fees.
+// Money is an option's monthly cost, computed four ways, plus telemetry and
+// fees. Total is the planned-requests compute cost plus telemetry plus fees.
 type Money struct {
 	NodesAdded decimal.Decimal `json:"nodes_added"` // whole added nodes x node price
-	Requests   decimal.Decimal `json:"requests"`    // requested cores and GiB x unit prices
+	Requests   decimal.Decimal `json:"requests"`    // default requested cores and GiB x unit prices
+	Planned    decimal.Decimal `json:"planned"`     // planned requests x unit prices
 	Usage      decimal.Decimal `json:"usage"`       // estimated usage x unit prices
 	Telemetry  decimal.Decimal `json:"telemetry"`
 	Fees       decimal.Decimal `json:"fees"`
@@ -82,8 +91,9 @@ type OptionEstimate struct {
 	Managed        bool                `json:"managed"`
 	OperatedBy     string              `json:"operated_by"`
 	Components     []ComponentEstimate `json:"components"`
-	Requests       Resources           `json:"requests"`
+	Requests       Resources           `json:"requests"` // at default (or overridden) requests
 	Usage          Resources           `json:"usage"`
+	Planned        Resources           `json:"planned"` // max(request, predicted usage) per component
 	AddedNodes     int                 `json:"added_nodes"`
 	NodesFeasible  bool                `json:"nodes_feasible"` // false: per-node components do not fit a node
 	NodeIterations int                 `json:"node_iterations"`
@@ -112,6 +122,7 @@ type Estimate struct {
 	Assessment   Assessment       `json:"assessment"`
 	SKU          NodeSKU          `json:"sku"`
 	Allocatable  Allocatable      `json:"allocatable"`
+	Room         Room             `json:"room"` // spare room on today's nodes, with its derivation
 	UnitPrices   UnitPrices       `json:"unit_prices"`
 	Options      []OptionEstimate `json:"options"`
 	// Sources holds every source the figures above name, by ID.
@@ -157,7 +168,9 @@ func compute(a Assessment) Estimate {
 	s := a.skuOf()
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
 	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
+	room := roomOf(a, alloc)
 	e := Estimate{
+		Room:         room,
 		ModelVersion: ModelVersion,
 		Currency:     a.Pricing.Currency,
 		Assessment:   a,
@@ -167,7 +180,7 @@ func compute(a Assessment) Estimate {
 		Options:      make([]OptionEstimate, 0, len(Catalog)),
 	}
 	for i := range Catalog {
-		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices))
+		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices, room))
 	}
 	e.Sources = e.citedSources()
 	return e
@@ -176,20 +189,53 @@ func compute(a Assessment) Estimate {
 // l7Needed reports whether any need requires an L7 proxy between services.
 func (n Needs) l7Needed() bool { return n.L7Split || n.Retries || n.CircuitBreaking }
 
-// sized is a component with its replica count and requests resolved.
+// sized is a component with its replica count, requests and planned
+// requests resolved. Planned figures are per replica, in micro-cores and
+// bytes.
 type sized struct {
-	c          Component
-	replicas   int
-	cpuM, memM int
-	overridden bool
+	c                Component
+	replicas         int
+	cpuM, memM       int
+	planCPU, planMem int64
+	useCPU, useMem   int64 // predicted usage, all replicas
+	overridden       bool
 }
 
-func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices) OptionEstimate {
+// plan sets a component's planned request per replica: the larger of its
+// request and its predicted usage per replica. Per-node components keep
+// their predicted usage in total (useCPU, useMem), as it spreads over
+// however many nodes the fixed point settles on.
+func (sz *sized) plan(a Assessment, o *Option, l7 bool) {
+	sz.planCPU, sz.planMem = int64(sz.cpuM)*1000, int64(sz.memM)*mib
+	if sz.replicas <= 0 {
+		return
+	}
+	sz.useCPU, sz.useMem = usageOf(a, o, *sz, l7)
+	if sz.c.scale == scalePerNode {
+		sz.settle(sz.replicas)
+		return
+	}
+	n := int64(sz.replicas)
+	sz.planCPU = max(sz.planCPU, ceilDiv(sz.useCPU, n))
+	sz.planMem = max(sz.planMem, ceilDiv(sz.useMem, n))
+}
+
+// settle plans a per-node component on nodes nodes: traffic-driven CPU
+// spreads over them, a working set is per instance.
+func (sz *sized) settle(nodes int) {
+	n := int64(max(nodes, 1))
+	per := sz.useMem / int64(max(sz.replicas, 1)) // working set per instance
+	sz.planCPU = max(int64(sz.cpuM)*1000, ceilDiv(sz.useCPU, n))
+	sz.planMem = max(int64(sz.memM)*mib, per)
+}
+
+func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices, room Room) OptionEstimate {
 	l7 := a.Needs.l7Needed()
 	comps := make([]sized, 0, len(o.Components))
-	var fixedCPU, fixedMem, perNodeCPU, perNodeMem int64
+	var fixedCPU, fixedMem int64
+	var perNode []nodeDemand
 	for _, c := range o.Components {
-		if (c.when == whenL7 && !l7) || (c.when == whenNoCilium && a.CiliumCNI) {
+		if !c.deployed(a, l7) {
 			continue
 		}
 		sz := sized{c: c, cpuM: c.CPUm, memM: c.MemoryMi}
@@ -206,18 +252,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 				sz.replicas = *ov.Replicas
 			}
 		}
-		cpu, mem := int64(sz.cpuM)*1000, int64(sz.memM)*mib
+		sz.plan(a, o, l7)
 		if c.scale == scalePerNode {
-			perNodeCPU += cpu
-			perNodeMem += mem
+			perNode = append(perNode, nodeDemand{reqCPU: int64(sz.cpuM) * 1000, reqMem: max(int64(sz.memM)*mib, sz.planMem), useCPU: sz.useCPU})
 		} else {
-			fixedCPU += cpu * int64(sz.replicas)
-			fixedMem += mem * int64(sz.replicas)
+			fixedCPU += sz.planCPU * int64(sz.replicas)
+			fixedMem += sz.planMem * int64(sz.replicas)
 		}
 		comps = append(comps, sz)
 	}
 
-	added, iterations, feasible := addedNodes(a, alloc, fixedCPU, fixedMem, perNodeCPU, perNodeMem)
+	added, iterations, feasible := addedNodes(a, alloc, room, fixedCPU, fixedMem, perNode)
 	totalNodes := a.Nodes + added
 
 	out := OptionEstimate{
@@ -226,27 +271,37 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		Notes:      append([]string(nil), o.Notes...),
 		Components: make([]ComponentEstimate, 0, len(comps)),
 	}
-	var reqCPU, reqMem, useCPU, useMem int64
+	var reqCPU, reqMem, useCPU, useMem, planCPU, planMem int64
 	for _, sz := range comps {
 		if sz.c.scale == scalePerNode {
+			sz.settle(totalNodes)
 			sz.replicas = totalNodes
 		}
 		ce := componentEstimate(a, o, sz, l7)
-		reqCPU += int64(sz.cpuM) * 1000 * int64(sz.replicas)
-		reqMem += int64(sz.memM) * mib * int64(sz.replicas)
+		n := int64(sz.replicas)
+		reqCPU += int64(sz.cpuM) * 1000 * n
+		reqMem += int64(sz.memM) * mib * n
+		planCPU += sz.planCPU * n
+		planMem += sz.planMem * n
 		uc, um := usageOf(a, o, sz, l7)
 		useCPU += uc
 		useMem += um
 		ce.Usage = Resources{CPUCores: Cores(uc), MemoryGiB: GiB(um)}
 		out.Components = append(out.Components, ce)
+		if ce.DefaultTooSmall {
+			out.Notes = append(out.Notes, tooSmallNote(ce))
+		}
 	}
 	out.Requests = Resources{CPUCores: Cores(reqCPU), MemoryGiB: GiB(reqMem)}
 	out.Usage = Resources{CPUCores: Cores(useCPU), MemoryGiB: GiB(useMem)}
+	out.Planned = Resources{CPUCores: Cores(planCPU), MemoryGiB: GiB(planMem)}
 
 	hours := a.Pricing.HoursPerMonth
 	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
 	out.Monthly.Requests = resourceCost(out.Requests, prices, hours)
+	out.Monthly.Planned = resourceCost(out.Planned, prices, hours)
 	out.Monthly.Usage = resourceCost(out.Usage, prices, hours)
+	out.Monthly.Fees = decimal.Zero
 	if o.usesACNS {
 		out.Monthly.Fees = a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(hours)
 		if a.Pricing.ACNSPerNodeHour.IsZero() {
@@ -257,7 +312,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		out.Telemetry = telemetryOf(a, o, l7)
 	}
 	out.Monthly.Telemetry = out.Telemetry.MetricsCost.Add(out.Telemetry.TracesCost).Add(out.Telemetry.LogsCost)
-	out.Monthly.Total = out.Monthly.Requests.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
+	out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
 	out.Latency = latencyOf(a, o, l7)
 	out.Coverage = coverageOf(a.Needs, o)
 	if a.UpgradeWindow && o.upgradeDoublesIstiod {
@@ -267,6 +322,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		out.Notes = append(out.Notes, "Per-node components request more than one node's allocatable: choose a larger SKU or lower the overrides.")
 	}
 	return out
+}
+
+// deployed reports whether a component runs at all for this assessment.
+func (c Component) deployed(a Assessment, l7 bool) bool {
+	return !(c.when == whenL7 && !l7) && !(c.when == whenNoCilium && a.CiliumCNI)
+}
+
+// tooSmallNote says which default request the predicted usage outgrows.
+func tooSmallNote(c ComponentEstimate) string {
+	return fmt.Sprintf("%s: the default request (%dm, %dMi per replica) is below the predicted usage at this traffic; planned at %dm, %dMi per replica, as a team would have to set it.",
+		c.Name, c.CPUm, c.MemoryMi, c.PlannedCPUm, c.PlannedMemoryMi)
 }
 
 // baseReplicas is a component's replica count before overrides. Per-node
@@ -341,10 +407,17 @@ func componentEstimate(a Assessment, o *Option, sz sized, l7 bool) ComponentEsti
 			CPUCores:  Cores(int64(sz.cpuM) * 1000 * n),
 			MemoryGiB: GiB(int64(sz.memM) * mib * n),
 		},
-		Source:         c.Source,
-		ReplicaSource:  c.ReplicaSource,
-		UsageEstimated: c.UsageSource != "",
-		UsageSource:    "assumption",
+		PlannedCPUm:     int(ceilDiv(sz.planCPU, 1000)),
+		PlannedMemoryMi: int(ceilDiv(sz.planMem, mib)),
+		Planned: Resources{
+			CPUCores:  Cores(sz.planCPU * n),
+			MemoryGiB: GiB(sz.planMem * n),
+		},
+		DefaultTooSmall: sz.planCPU > int64(sz.cpuM)*1000 || sz.planMem > int64(sz.memM)*mib,
+		Source:          c.Source,
+		ReplicaSource:   c.ReplicaSource,
+		UsageEstimated:  c.UsageSource != "",
+		UsageSource:     "assumption",
 	}
 	if c.UsageSource != "" {
 		ce.UsageSource = c.UsageSource
@@ -357,15 +430,22 @@ func componentEstimate(a Assessment, o *Option, sz sized, l7 bool) ComponentEsti
 // n = ceil((fixed + (nodes + n) x perNode - spare) / allocatable) to a fixed
 // point, for CPU and memory alike, taking the larger. It is monotone, so it
 // converges unless one node's own agents do not fit in it.
-func addedNodes(a Assessment, alloc Allocatable, fixedCPU, fixedMem, perNodeCPU, perNodeMem int64) (added, iterations int, feasible bool) {
+func addedNodes(a Assessment, alloc Allocatable, room Room, fixedCPU, fixedMem int64, perNode []nodeDemand) (added, iterations int, feasible bool) {
+	var perNodeCPU, perNodeMem int64
+	for _, d := range perNode {
+		perNodeCPU += d.reqCPU
+		perNodeMem += d.reqMem
+	}
 	if perNodeCPU >= alloc.CPUMicro || perNodeMem >= alloc.MemoryBytes {
 		return 0, 0, false
 	}
-	spareCPU := a.SpareCores.Mul(decimal.NewFromInt(1_000_000)).IntPart()
-	spareMem := a.SpareGiB.Mul(decimal.NewFromInt(gib)).IntPart()
+	spareCPU, spareMem := int64(room.SpareCPU), int64(room.SpareMem)
 	for iterations = 1; iterations <= 1000; iterations++ {
 		nodes := int64(a.Nodes + added)
-		needCPU := fixedCPU + nodes*perNodeCPU - spareCPU
+		needCPU := fixedCPU - spareCPU
+		for _, d := range perNode {
+			needCPU += max(nodes*d.reqCPU, d.useCPU) // traffic spreads over the nodes
+		}
 		needMem := fixedMem + nodes*perNodeMem - spareMem
 		next := int(max(ceilDiv(needCPU, alloc.CPUMicro), ceilDiv(needMem, alloc.MemoryBytes), 0))
 		if next == added {
@@ -375,6 +455,10 @@ func addedNodes(a Assessment, alloc Allocatable, fixedCPU, fixedMem, perNodeCPU,
 	}
 	return added, iterations, false
 }
+
+// nodeDemand is one per-node component's request per node and its
+// traffic-driven CPU across all nodes.
+type nodeDemand struct{ reqCPU, reqMem, useCPU int64 }
 
 func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Decimal {
 	return r.CPUCores.Decimal().Mul(p.CoreHour).Add(r.MemoryGiB.Decimal().Mul(p.GiBHour)).Mul(hours)

@@ -52,6 +52,14 @@ var InputFields = func() []InputField {
 		withInt(f("services", 1, "Services", "services", "Services that call each other inside the cluster. The checklist's first question is \"more than 20\".", FieldInt), boundServices),
 		withInt(f("pods", 1, "Pods to mesh", "pods", "Pods that would get a sidecar; the seed's example is 100.", FieldInt), boundPods),
 		withInt(f("nodes", 1, "Nodes today", "nodes", "Nodes in the cluster now; per-node agents run on each.", FieldInt), boundNodes),
+		{Key: "fill_mode", Step: 1, Label: "How full are the nodes today", Hint: "share: the requested share of allocatable (kubectl describe nodes, \"Allocated resources\"); per_pod: app requests per pod and DaemonSets per node; spare: spare cores and GiB given on step 3. An import fills it.", Kind: FieldChoice, Choices: []string{FillShare, FillPerPod, FillSpare}},
+		withDec(f("requested_cpu_percent", 1, "CPU requested today", "% of allocatable", "For \"share\": the CPU requests share kubectl describe nodes shows. 70% is our assumption until you enter yours.", FieldDecimal), boundPercent),
+		withDec(f("requested_memory_percent", 1, "Memory requested today", "% of allocatable", "For \"share\": the memory requests share. 70% is our assumption until you enter yours.", FieldDecimal), boundPercent),
+		adv(withInt(f("pods_today", 1, "Pods running today", "pods", "For \"per_pod\": all pods on the nodes now, meshed or not; 0 means the pods to mesh.", FieldInt), boundPodsToday)),
+		adv(withInt(f("app_cpu_m_per_pod", 1, "App CPU request per pod", "millicores", "For \"per_pod\": the average CPU request of a pod today.", FieldInt), boundAppCPUm)),
+		adv(withInt(f("app_memory_mi_per_pod", 1, "App memory request per pod", "MiB", "For \"per_pod\": the average memory request of a pod today.", FieldInt), boundAppMemMi)),
+		adv(withInt(f("daemonset_cpu_m_per_node", 1, "DaemonSet CPU per node", "millicores", "For \"per_pod\": requests of the DaemonSets on each node today (AKS system agents, monitoring).", FieldInt), boundAppCPUm)),
+		adv(withInt(f("daemonset_memory_mi_per_node", 1, "DaemonSet memory per node", "MiB", "For \"per_pod\": memory requests of the DaemonSets on each node today.", FieldInt), boundAppMemMi)),
 		{Key: "node_sku", Step: 1, Label: "Node size", Hint: "The VM size new nodes would use. Pick custom to enter your own.", Kind: FieldChoice, Choices: skus},
 		adv(withInt(f("custom_sku.vcpu", 1, "Custom size: vCPUs", "vCPU", "Only for a custom node size.", FieldInt), boundSKUvCPU)),
 		adv(withDec(f("custom_sku.memory_gib", 1, "Custom size: memory", "GiB", "Only for a custom node size.", FieldDecimal), boundSKUGiB)),
@@ -79,7 +87,7 @@ var InputFields = func() []InputField {
 
 		withDec(f("latency_budget_p99_ms", 3, "Latency budget", "ms at p99", "The most latency the mesh may add to one user request.", FieldDecimal), boundBudget),
 		withInt(f("max_added_nodes", 3, "Nodes we can add", "nodes", "0 means no limit.", FieldInt), boundAddedNodes),
-		withDec(f("spare_cores", 3, "Spare CPU on today's nodes", "cores", "Unrequested CPU the mesh could use before nodes are added.", FieldDecimal), boundSpareCores),
+		withDec(f("spare_cores", 3, "Spare CPU on today's nodes", "cores", "Used only when \"how full are the nodes\" is spare: unrequested CPU the mesh could use before nodes are added.", FieldDecimal), boundSpareCores),
 		withDec(f("spare_gib", 3, "Spare memory on today's nodes", "GiB", "Unrequested memory the mesh could use.", FieldDecimal), boundSpareGiB),
 		{Key: "latency_source", Step: 3, Label: "Per-hop latency figures", Hint: "aks: measured by AKS (asm-1-22); upstream: istio.io.", Kind: FieldChoice, Choices: []string{LatencyAKS, LatencyUpstream}},
 		f("upgrade_window", 3, "Price an upgrade window", "", "Two control-plane revisions run side by side during a minor upgrade.", FieldBool),
@@ -285,6 +293,22 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.CiliumCNI
 	case "latency_budget_p99_ms":
 		return &a.LatencyBudget
+	case "fill_mode":
+		return &a.FillMode
+	case "requested_cpu_percent":
+		return &a.RequestedCPUPercent
+	case "requested_memory_percent":
+		return &a.RequestedMemoryPercent
+	case "pods_today":
+		return &a.PodsToday
+	case "app_cpu_m_per_pod":
+		return &a.AppCPUmPerPod
+	case "app_memory_mi_per_pod":
+		return &a.AppMemoryMiPerPod
+	case "daemonset_cpu_m_per_node":
+		return &a.DaemonSetCPUmPerNode
+	case "daemonset_memory_mi_per_node":
+		return &a.DaemonSetMemoryMiPerNode
 	case "spare_cores":
 		return &a.SpareCores
 	case "spare_gib":

@@ -156,8 +156,9 @@ func resultsView(an analysis) views.ResultsView {
 		m := o.Monthly
 		v.Rows = append(v.Rows, views.OptionRow{
 			ID: o.ID, Name: o.Name,
-			Cores: o.Requests.CPUCores.Decimal().StringFixed(2), GiB: o.Requests.MemoryGiB.Decimal().StringFixed(2), Nodes: strconv.Itoa(o.AddedNodes),
-			NodesCost: m.NodesAdded.StringFixed(2), RequestsCost: m.Requests.StringFixed(2), UsageCost: m.Usage.StringFixed(2),
+			Cores: o.Planned.CPUCores.Decimal().StringFixed(2), GiB: o.Planned.MemoryGiB.Decimal().StringFixed(2), Nodes: strconv.Itoa(o.AddedNodes),
+			DefaultCores: o.Requests.CPUCores.Decimal().StringFixed(2),
+			NodesCost:    m.NodesAdded.StringFixed(2), RequestsCost: m.Planned.StringFixed(2), UsageCost: m.Usage.StringFixed(2),
 			Telemetry: m.Telemetry.StringFixed(2), Total: m.Total.StringFixed(2), P99: o.Latency.P99.StringFixed(3),
 			NeedsCovered: needs, Operated: operated, Verdict: ro.Verdict,
 		})
@@ -168,10 +169,15 @@ func resultsView(an analysis) views.ResultsView {
 		}
 		for _, c := range o.Components {
 			row := views.ComponentRow{Name: c.Name, Kind: c.Kind, Replicas: strconv.Itoa(c.Replicas),
-				CPUReq: notes.figure(c.Requests.CPUCores.String()+" cores", c.Source),
-				MemReq: notes.figure(c.Requests.MemoryGiB.Decimal().StringFixed(3), c.Source),
-				CPUUse: notes.figure(c.Usage.CPUCores.Decimal().StringFixed(3)+" cores", c.UsageSource),
-				MemUse: notes.figure(c.Usage.MemoryGiB.Decimal().StringFixed(3), c.UsageSource)}
+				CPUReq:   notes.figure(c.Requests.CPUCores.String()+" cores", c.Source),
+				MemReq:   notes.figure(c.Requests.MemoryGiB.Decimal().StringFixed(3), c.Source),
+				CPUUse:   notes.figure(c.Usage.CPUCores.Decimal().StringFixed(3)+" cores", c.UsageSource),
+				MemUse:   notes.figure(c.Usage.MemoryGiB.Decimal().StringFixed(3), c.UsageSource),
+				PerRep:   fmt.Sprintf("%dm / %dMi", c.CPUm, c.MemoryMi),
+				Planned:  fmt.Sprintf("%dm / %dMi", c.PlannedCPUm, c.PlannedMemoryMi),
+				PlanCPU:  c.Planned.CPUCores.Decimal().StringFixed(3),
+				PlanMem:  c.Planned.MemoryGiB.Decimal().StringFixed(3),
+				TooSmall: c.DefaultTooSmall}
 			if c.ReplicaSource != "" {
 				row.ReplicaNote = notes.cite(c.ReplicaSource)
 				row.ReplicaTitle = model.Sources[c.ReplicaSource].Title

@@ -135,12 +135,13 @@ func (b budgets) check(e model.Estimate, stderr io.Writer) error {
 func writeTable(w io.Writer, e model.Estimate) {
 	fmt.Fprintf(w, "meshwise estimate — %s on %s, model %s, money in %s per month\n\n", e.Assessment.Title, e.SKU.Name, e.ModelVersion, e.Currency)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "option\tcores\tGiB\t+nodes\tnodes $\trequests $\tusage $\ttelemetry $\ttotal $\tp99 ms\tmanaged\t")
+	fmt.Fprintln(tw, "option\tplanned cores\tplanned GiB\tcores at defaults\t+nodes\tnodes $\tplanned $\tusage $\ttelemetry $\ttotal $\tp99 ms\tmanaged\t")
 	for _, r := range e.ComparisonRows() {
 		// columns of model.ComparisonHeader
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r[0], r[1], r[2], r[5], r[6], r[7], r[8], r[9], r[11], r[14], r[15])
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r[0], r[18], r[19], r[1], r[5], r[6], r[20], r[8], r[9], r[11], r[14], r[15])
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nSpare room today: %s.\n", e.Room.Derivation)
 }
 
 func describeInvalid(err error) string {
