@@ -113,6 +113,7 @@ func resultsView(an analysis) views.ResultsView {
 	v := views.ResultsView{
 		ID: an.saved.ID, Title: a.Title, Cluster: a.Cluster, ModelVersion: e.ModelVersion, Currency: e.Currency,
 		Headline: rec.Headline, Warranted: rec.MeshWarranted, Checklist: rec.Checklist, Flips: rec.Flips,
+		Room: e.Room.Derivation, RoomAssumed: e.Room.Assumed,
 		SKU: e.SKU.Name, Scaling: "Nodes and east-west traffic grow with pods; services, needs and prices stay as assessed",
 	}
 	names := map[string]string{}
