@@ -24,8 +24,10 @@ type Assessment struct {
 	EastWestRPS    int             `json:"east_west_rps"`        // service-to-service requests per second, cluster-wide
 	Hops           int             `json:"hops_per_request"`     // average service hops per user request
 	Clusters       int             `json:"clusters"`
-	CiliumCNI      bool            `json:"cilium_cni"`            // Azure CNI powered by Cilium already runs
-	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"` // p99 the team can add per user request
+	CiliumCNI      bool            `json:"cilium_cni"`                // Azure CNI powered by Cilium already runs
+	ChurnPercent   int             `json:"churn_percent,omitempty"`   // share of sidecars replaced in a rollout wave
+	ChurnPerSecond decimal.Decimal `json:"churn_sidecars_per_second"` // sidecars started or stopped per second during rollouts
+	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"`     // p99 the team can add per user request
 	// How full today's nodes are (FillShare, FillPerPod, or FillSpare / ""
 	// for spare room given directly). Spare room derives from it.
 	FillMode                 string          `json:"fill_mode,omitempty"`
@@ -161,6 +163,7 @@ var (
 	boundMemoryMi   = intBound{0, 262_144}
 	boundSKUvCPU    = intBound{1, 416}
 	boundPodsToday  = intBound{0, 1_250_000}
+	boundChurnPct   = intBound{0, 100}
 	boundAppCPUm    = intBound{0, 64_000}
 	boundAppMemMi   = intBound{0, 262_144}
 )
@@ -178,6 +181,7 @@ var (
 	boundPrice      = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 	boundSampling   = decBound{decimal.Zero, decimal.NewFromInt(100)}
 	boundPercent    = decBound{decimal.Zero, decimal.NewFromInt(100)}
+	boundChurnRate  = decBound{decimal.Zero, decimal.NewFromInt(10_000)}
 	boundSKUGiB     = decBound{decimal.NewFromInt(1), decimal.NewFromInt(12_288)}
 	boundSKUHourly  = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 )
@@ -196,6 +200,8 @@ func (a Assessment) Validate() error {
 	v.int("east_west_rps", a.EastWestRPS, boundRPS)
 	v.int("hops_per_request", a.Hops, boundHops)
 	v.int("clusters", a.Clusters, boundClusters)
+	v.int("churn_percent", a.ChurnPercent, boundChurnPct)
+	v.dec("churn_sidecars_per_second", a.ChurnPerSecond, boundChurnRate)
 	v.int("max_added_nodes", a.MaxAddedNodes, boundAddedNodes)
 	v.dec("latency_budget_p99_ms", a.LatencyBudget, boundBudget)
 	switch a.FillMode {

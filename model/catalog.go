@@ -128,7 +128,7 @@ var Catalog = []Option{
 			{ID: "istio-proxy", Name: "istio-proxy sidecar", Kind: KindPerPod, CPUm: 100, MemoryMi: 128, Source: "istio-values-proxy", scale: scalePerPod,
 				UsageCPUMicroPer1000: 200_000, UsageMemoryBytes: 60 * mb, Traffic: 2, UsageSource: "istio-perf-sidecar"},
 			{ID: "istiod", Name: "istiod", Kind: KindControlPlane, CPUm: 500, MemoryMi: 2048, Source: "istio-values-istiod", scale: scaleIstiodHPA,
-				Replicas: 2, MaxReplicas: 5, ReplicaSource: "aks-istio-scale", UsageSource: "istio-perf-istiod"},
+				Replicas: 2, MaxReplicas: 5, ReplicaSource: "aks-istio-scale", UsageSource: "aks-istio-scale-istiod"},
 			{ID: "ingress-gateway", Name: "Istio ingress gateway", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "istio-values-gateway", scale: scaleFixed,
 				Replicas: 2, ReplicaSource: "aks-istio-scale"},
 			{ID: "istio-cni", Name: "istio-cni node agent", Kind: KindPerNode, CPUm: 100, MemoryMi: 100, Source: "istio-values-cni", scale: scalePerNode,

@@ -8,7 +8,7 @@ import (
 
 // ModelVersion identifies the cost model; every stored result records it.
 // Bump it whenever a default, a formula or a source changes.
-const ModelVersion = "meshwise-cost/2026.11.1"
+const ModelVersion = "meshwise-cost/2026.11.2"
 
 // Resources is an amount of CPU and memory.
 type Resources struct {
@@ -291,6 +291,11 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		if ce.DefaultTooSmall {
 			out.Notes = append(out.Notes, tooSmallNote(ce))
 		}
+		if sz.c.scale == scaleIstiodHPA {
+			if _, wanted := istiodHPA(uc, sz.c); wanted > sz.c.MaxReplicas && !sz.overridden {
+				out.Notes = append(out.Notes, hpaNote(ce, wanted, sz.c.MaxReplicas))
+			}
+		}
 	}
 	out.Requests = Resources{CPUCores: Cores(reqCPU), MemoryGiB: GiB(reqMem)}
 	out.Usage = Resources{CPUCores: Cores(useCPU), MemoryGiB: GiB(useMem)}
@@ -350,9 +355,7 @@ func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
 		return a.Namespaces
 	case scaleIstiodHPA:
 		cpu, _ := istiodUsage(a, o, l7)
-		perReplica := int64(c.CPUm) * 1000 * 8 / 10 // the HPA targets 80% CPU
-		n := int(ceilDiv(cpu, perReplica))
-		n = max(c.Replicas, min(n, c.MaxReplicas))
+		n, _ := istiodHPA(cpu, c)
 		if a.UpgradeWindow && o.upgradeDoublesIstiod {
 			n *= 2
 		}
@@ -360,22 +363,6 @@ func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
 	default:
 		return c.Replicas
 	}
-}
-
-// istiodUsage scales istio.io's "1 vCPU and 1.5 GB for 1000 services and
-// 2000 sidecars" linearly by whichever of the two is larger.
-func istiodUsage(a Assessment, o *Option, l7 bool) (cpuMicro, memBytes int64) {
-	proxies := int64(a.Pods)
-	if o.ID == OptionIstioAmbient {
-		proxies = int64(a.Nodes)
-		if l7 {
-			proxies += int64(a.Namespaces)
-		}
-	}
-	services := int64(a.Services)
-	cpuMicro = max(services*1_000, proxies*500)         // 1e6 µcores / 1000 services; / 2000 proxies
-	memBytes = max(services*1_500_000, proxies*750_000) // 1.5e9 bytes / 1000 services; / 2000 proxies
-	return cpuMicro, memBytes
 }
 
 // usageOf estimates what a component burns at the assessment's traffic.

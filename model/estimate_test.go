@@ -245,7 +245,10 @@ func TestUpgradeWindowDoublesIstiod(t *testing.T) {
 func TestIstiodScalesWithLoad(t *testing.T) {
 	a := DefaultAssessment()
 	a.Nodes = 200
-	a.Pods = 4000 // 4000 sidecars → 2 vCPU of istiod; 2 / (0.8 x 0.5) = 5 replicas
+	a.Pods = 1000 // AKS fit: 1000 x 0.6m + 25 x 3m = 0.675 cores → ⌈0.675 / 0.4⌉ = 2 replicas
+	o0 := option(t, mustCompute(t, a), OptionIstioSidecar)
+	assert.Equal(t, 2, component(t, o0, "istio-sidecar/istiod").Replicas)
+	a.Pods = 3000 // 1.875 cores → ⌈4.69⌉ = 5 replicas
 	o := option(t, mustCompute(t, a), OptionIstioSidecar)
 	assert.Equal(t, 5, component(t, o, "istio-sidecar/istiod").Replicas)
 	a.Pods = 40_000 // capped by the HPA's max of 5

@@ -69,6 +69,8 @@ var InputFields = func() []InputField {
 		withInt(f("east_west_rps", 1, "East-west traffic", "requests/s", "Service-to-service requests per second, cluster-wide.", FieldInt), boundRPS),
 		withInt(f("hops_per_request", 1, "Hops per user request", "hops", "Average service-to-service calls one user request makes.", FieldInt), boundHops),
 		withInt(f("clusters", 1, "Clusters", "clusters", "How many clusters the services span.", FieldInt), boundClusters),
+		adv(withInt(f("churn_percent", 1, "Sidecar churn in a rollout", "% of sidecars", "Share of sidecars replaced in one rollout wave (maxUnavailable); AKS measured istiod at 0, 25 and 50%. 0 prices the steady state.", FieldInt), boundChurnPct)),
+		adv(withDec(f("churn_sidecars_per_second", 1, "Sidecar churn rate", "sidecars/s", "Sidecars started or stopped per second during rollouts; AKS measured 31.2-41.7/s. 0 prices the steady state.", FieldDecimal), boundChurnRate)),
 		f("cilium_cni", 1, "Cilium is already the CNI", "", "Azure CNI powered by Cilium runs today.", FieldBool),
 
 		f("needs.mtls", 2, "mTLS between all services is a hard compliance requirement", "", "Checklist question 2.", FieldBool),
@@ -309,6 +311,10 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.DaemonSetCPUmPerNode
 	case "daemonset_memory_mi_per_node":
 		return &a.DaemonSetMemoryMiPerNode
+	case "churn_percent":
+		return &a.ChurnPercent
+	case "churn_sidecars_per_second":
+		return &a.ChurnPerSecond
 	case "spare_cores":
 		return &a.SpareCores
 	case "spare_gib":
