@@ -115,8 +115,8 @@ func DefaultAssessment() Assessment {
 		// How full nodes are is the team's figure; 70% is our assumption
 		// until they enter theirs (kubectl describe nodes, or an import).
 		FillMode:               FillShare,
-		RequestedCPUPercent:    decimal.NewFromInt(70),
-		RequestedMemoryPercent: decimal.NewFromInt(70),
+		RequestedCPUPercent:    defaultRequestedPercent,
+		RequestedMemoryPercent: defaultRequestedPercent,
 		LatencySource:          LatencyAKS,
 		Pricing: Pricing{
 			Currency:        "USD",

@@ -50,6 +50,7 @@ type Component struct {
 	UsageMemoryBytes     int64
 	Traffic              int64
 	UsageSource          string
+	fig                  int // a ranged figure (figIstioSidecar, ...) that replaces the usage or budget above
 }
 
 // Coverage levels of a need.
@@ -126,7 +127,7 @@ var Catalog = []Option{
 		OperatedBy: "AKS (control plane, revisions); the team owns namespaces and traffic policy",
 		Components: []Component{
 			{ID: "istio-proxy", Name: "istio-proxy sidecar", Kind: KindPerPod, CPUm: 100, MemoryMi: 128, Source: "istio-values-proxy", scale: scalePerPod,
-				UsageCPUMicroPer1000: 200_000, UsageMemoryBytes: 60 * mb, Traffic: 2, UsageSource: "istio-perf-sidecar"},
+				UsageCPUMicroPer1000: 200_000, UsageMemoryBytes: 60 * mb, Traffic: 2, UsageSource: "istio-perf-sidecar", fig: figIstioSidecar},
 			{ID: "istiod", Name: "istiod", Kind: KindControlPlane, CPUm: 500, MemoryMi: 2048, Source: "istio-values-istiod", scale: scaleIstiodHPA,
 				Replicas: 2, MaxReplicas: 5, ReplicaSource: "aks-istio-scale", UsageSource: "aks-istio-scale-istiod"},
 			{ID: "ingress-gateway", Name: "Istio ingress gateway", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "istio-values-gateway", scale: scaleFixed,
@@ -182,7 +183,7 @@ var Catalog = []Option{
 		OperatedBy: "the team: OSS ships edge releases only; lifecycle and support are yours",
 		Components: []Component{
 			{ID: "linkerd-proxy", Name: "linkerd-proxy sidecar", Kind: KindPerPod, CPUm: 100, MemoryMi: 20, Source: "linkerd-values-ha", scale: scalePerPod,
-				UsageCPUMicroPer1000: 200_000 * 36 / 67, UsageMemoryBytes: 26_300_000, Traffic: 2, UsageSource: "linkerd-bench-2021"},
+				UsageCPUMicroPer1000: 200_000 * linkerdCPUNum / linkerdCPUDen, UsageMemoryBytes: 26_300_000, Traffic: 2, UsageSource: "linkerd-bench-2021", fig: figLinkerdProxy},
 			{ID: "destination", Name: "destination", Kind: KindControlPlane, CPUm: 100, MemoryMi: 50, Source: "linkerd-values-ha", scale: scaleFixed, Replicas: 3, ReplicaSource: "linkerd-values-ha"},
 			{ID: "sp-validator", Name: "sp-validator", Kind: KindControlPlane, CPUm: 100, MemoryMi: 50, Source: "linkerd-values-ha", scale: scaleFixed, Replicas: 3, ReplicaSource: "linkerd-values-ha"},
 			{ID: "proxy-injector", Name: "proxy-injector", Kind: KindControlPlane, CPUm: 100, MemoryMi: 50, Source: "linkerd-values-ha", scale: scaleFixed, Replicas: 3, ReplicaSource: "linkerd-values-ha"},
@@ -208,7 +209,7 @@ var Catalog = []Option{
 		Managed:    true,
 		OperatedBy: "AKS (Azure CNI powered by Cilium, ACNS); the team owns policies",
 		Components: []Component{
-			{ID: "cilium-agent", Name: "cilium-agent", Kind: KindPerNode, CPUm: 100, MemoryMi: 512, Source: "cilium-budget", scale: scalePerNode, when: whenNoCilium},
+			{ID: "cilium-agent", Name: "cilium-agent", Kind: KindPerNode, CPUm: 100, MemoryMi: 512, Source: "cilium-budget", scale: scalePerNode, when: whenNoCilium, fig: figCiliumAgent},
 			{ID: "cilium-operator", Name: "cilium-operator", Kind: KindController, CPUm: 50, MemoryMi: 128, Source: "cilium-budget", scale: scaleFixed, when: whenNoCilium, Replicas: 2, ReplicaSource: "cilium-values"},
 			{ID: "cilium-envoy", Name: "cilium-envoy (L7)", Kind: KindPerNode, CPUm: 100, MemoryMi: 128, Source: "cilium-budget", scale: scalePerNode, when: whenL7},
 			{ID: "hubble-relay", Name: "hubble-relay", Kind: KindController, CPUm: 50, MemoryMi: 64, Source: "cilium-budget", scale: scaleFixed, Replicas: 1, ReplicaSource: "cilium-values"},

@@ -164,7 +164,11 @@ func Compute(a Assessment) (Estimate, error) {
 	return compute(a), nil
 }
 
-func compute(a Assessment) Estimate {
+func compute(a Assessment) Estimate { return computeWith(a, &likelyFigures) }
+
+// computeWith prices every option with the given figures: the likely ones
+// for the point estimate, drawn ones for ranges.
+func computeWith(a Assessment, f *figures) Estimate {
 	s := a.skuOf()
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
 	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
@@ -180,7 +184,7 @@ func compute(a Assessment) Estimate {
 		Options:      make([]OptionEstimate, 0, len(Catalog)),
 	}
 	for i := range Catalog {
-		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices, room))
+		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices, room, f))
 	}
 	e.Sources = e.citedSources()
 	return e
@@ -205,12 +209,12 @@ type sized struct {
 // request and its predicted usage per replica. Per-node components keep
 // their predicted usage in total (useCPU, useMem), as it spreads over
 // however many nodes the fixed point settles on.
-func (sz *sized) plan(a Assessment, o *Option, l7 bool) {
+func (sz *sized) plan(a Assessment, o *Option, l7 bool, f *figures) {
 	sz.planCPU, sz.planMem = int64(sz.cpuM)*1000, int64(sz.memM)*mib
 	if sz.replicas <= 0 {
 		return
 	}
-	sz.useCPU, sz.useMem = usageOf(a, o, *sz, l7)
+	sz.useCPU, sz.useMem = usageOf(a, o, *sz, l7, f)
 	if sz.c.scale == scalePerNode {
 		sz.settle(sz.replicas)
 		return
@@ -229,7 +233,7 @@ func (sz *sized) settle(nodes int) {
 	sz.planMem = max(int64(sz.memM)*mib, per)
 }
 
-func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices, room Room) OptionEstimate {
+func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices, room Room, f *figures) OptionEstimate {
 	l7 := a.Needs.l7Needed()
 	comps := make([]sized, 0, len(o.Components))
 	var fixedCPU, fixedMem int64
@@ -239,7 +243,10 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 			continue
 		}
 		sz := sized{c: c, cpuM: c.CPUm, memM: c.MemoryMi}
-		sz.replicas = baseReplicas(a, o, c, l7)
+		if c.fig == figCiliumAgent {
+			sz.memM = int(f.ciliumAgentMemMi) // a budget: its sources span 150 MB to 3 GB
+		}
+		sz.replicas = baseReplicas(a, o, c, l7, f)
 		if ov, ok := a.Overrides[o.ID+"/"+c.ID]; ok {
 			sz.overridden = true
 			if ov.CPUm != nil {
@@ -252,7 +259,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 				sz.replicas = *ov.Replicas
 			}
 		}
-		sz.plan(a, o, l7)
+		sz.plan(a, o, l7, f)
 		if c.scale == scalePerNode {
 			perNode = append(perNode, nodeDemand{reqCPU: int64(sz.cpuM) * 1000, reqMem: max(int64(sz.memM)*mib, sz.planMem), useCPU: sz.useCPU})
 		} else {
@@ -283,11 +290,14 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		reqMem += int64(sz.memM) * mib * n
 		planCPU += sz.planCPU * n
 		planMem += sz.planMem * n
-		uc, um := usageOf(a, o, sz, l7)
+		uc, um := usageOf(a, o, sz, l7, f)
 		useCPU += uc
 		useMem += um
 		ce.Usage = Resources{CPUCores: Cores(uc), MemoryGiB: GiB(um)}
 		out.Components = append(out.Components, ce)
+		if f.lean {
+			continue
+		}
 		if ce.DefaultTooSmall {
 			out.Notes = append(out.Notes, tooSmallNote(ce))
 		}
@@ -304,7 +314,10 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	hours := a.Pricing.HoursPerMonth
 	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
 	out.Monthly.Requests = resourceCost(out.Requests, prices, hours)
-	out.Monthly.Planned = resourceCost(out.Planned, prices, hours)
+	out.Monthly.Planned = out.Monthly.Requests
+	if out.Planned != out.Requests {
+		out.Monthly.Planned = resourceCost(out.Planned, prices, hours)
+	}
 	out.Monthly.Usage = resourceCost(out.Usage, prices, hours)
 	out.Monthly.Fees = decimal.Zero
 	if o.usesACNS {
@@ -313,12 +326,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 			out.Notes = append(out.Notes, "ACNS is a paid add-on; enter your price per node-hour to include it.")
 		}
 	}
+	if f.lean { // ranges: the caller adds telemetry, which no ranged figure moves
+		out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Fees)
+		out.Latency = latencyOf(a, o, l7, f)
+		return out
+	}
 	if len(comps) > 0 {
 		out.Telemetry = telemetryOf(a, o, l7)
 	}
 	out.Monthly.Telemetry = out.Telemetry.MetricsCost.Add(out.Telemetry.TracesCost).Add(out.Telemetry.LogsCost)
 	out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
-	out.Latency = latencyOf(a, o, l7)
+	out.Latency = latencyOf(a, o, l7, f)
 	out.Coverage = coverageOf(a.Needs, o)
 	if a.UpgradeWindow && o.upgradeDoublesIstiod {
 		out.Notes = append(out.Notes, "Upgrade window priced: istiod replicas doubled while two revisions run.")
@@ -342,7 +360,7 @@ func tooSmallNote(c ComponentEstimate) string {
 
 // baseReplicas is a component's replica count before overrides. Per-node
 // components are resolved after the node fixed point.
-func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
+func baseReplicas(a Assessment, o *Option, c Component, l7 bool, f *figures) int {
 	switch c.scale {
 	case scalePerPod:
 		return a.Pods
@@ -354,7 +372,7 @@ func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
 		}
 		return a.Namespaces
 	case scaleIstiodHPA:
-		cpu, _ := istiodUsage(a, o, l7)
+		cpu, _ := istiodUsage(a, o, l7, f)
 		n, _ := istiodHPA(cpu, c)
 		if a.UpgradeWindow && o.upgradeDoublesIstiod {
 			n *= 2
@@ -367,7 +385,7 @@ func baseReplicas(a Assessment, o *Option, c Component, l7 bool) int {
 
 // usageOf estimates what a component burns at the assessment's traffic.
 // Without a published figure, usage is taken to equal the request.
-func usageOf(a Assessment, o *Option, sz sized, l7 bool) (cpuMicro, memBytes int64) {
+func usageOf(a Assessment, o *Option, sz sized, l7 bool, f *figures) (cpuMicro, memBytes int64) {
 	c := sz.c
 	n := int64(sz.replicas)
 	if n == 0 {
@@ -375,10 +393,17 @@ func usageOf(a Assessment, o *Option, sz sized, l7 bool) (cpuMicro, memBytes int
 	}
 	switch {
 	case c.scale == scaleIstiodHPA:
-		return istiodUsage(a, o, l7)
+		return istiodUsage(a, o, l7, f)
 	case c.UsageSource != "":
-		cpuMicro = c.Traffic * int64(a.EastWestRPS) * c.UsageCPUMicroPer1000 / 1000
-		return cpuMicro, n * c.UsageMemoryBytes
+		perK, mem := c.UsageCPUMicroPer1000, c.UsageMemoryBytes
+		switch c.fig {
+		case figIstioSidecar:
+			perK, mem = f.sidecarCPU, f.sidecarMem
+		case figLinkerdProxy:
+			perK = f.sidecarCPU * linkerdCPUNum / linkerdCPUDen
+		}
+		cpuMicro = c.Traffic * int64(a.EastWestRPS) * perK / 1000
+		return cpuMicro, n * mem
 	default:
 		return int64(sz.cpuM) * 1000 * n, int64(sz.memM) * mib * n
 	}

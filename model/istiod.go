@@ -50,7 +50,12 @@ func (f istiodFit) usage(sidecars, services int64, churnPercent int, churnPerSec
 // ztunnels and waypoints as its proxies. The load is taken to split evenly
 // over the replicas the HPA runs (an assumption: the AKS figures are for
 // one istiod).
-func istiodUsage(a Assessment, o *Option, l7 bool) (cpuMicro, memBytes int64) {
+func istiodUsage(a Assessment, o *Option, l7 bool, f *figures) (cpuMicro, memBytes int64) {
+	cpuMicro, memBytes = istiodLoad(a, o, l7)
+	return cpuMicro * f.istiodPermille / 1000, memBytes * f.istiodPermille / 1000
+}
+
+func istiodLoad(a Assessment, o *Option, l7 bool) (cpuMicro, memBytes int64) {
 	services := int64(a.Services)
 	if o.ID == OptionIstioSidecar {
 		fit := istiodAKSOverlay

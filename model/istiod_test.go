@@ -37,7 +37,7 @@ func TestIstiodMatchesAKSIstioScale(t *testing.T) {
 			a.CiliumCNI = p.cilium
 			a.Pods, a.Services, a.ChurnPercent, a.ChurnPerSecond = p.sidecars, p.services, p.churnPct, d(p.churnRate)
 			o := Catalog[0]
-			cpu, mem := istiodUsage(a, &o, false)
+			cpu, mem := istiodUsage(a, &o, false, &likelyFigures)
 			gotCPU, gotMem := float64(cpu)/1e6, float64(mem)/1e9
 			assert.InDelta(t, 0, (gotCPU-p.cpu)/p.cpu, 0.10, "CPU %.2f vs %.1f", gotCPU, p.cpu)
 			assert.InDelta(t, 0, (gotMem-p.memGB)/p.memGB, 0.10, "memory %.2f GB vs %.1f", gotMem, p.memGB)

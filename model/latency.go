@@ -28,10 +28,13 @@ func (h hopLatency) scale(num, den int64) hopLatency {
 // latencyOf returns an option's added latency: hops x the per-hop figure.
 // Summing per-hop percentiles overstates the end-to-end percentile, so the
 // per-request figures are a conservative bound.
-func latencyOf(a Assessment, o *Option, l7 bool) Latency {
+func latencyOf(a Assessment, o *Option, l7 bool, f *figures) Latency {
 	sidecar, sidecarSrc := sidecarAKS, "aks-istio-latency"
 	if a.LatencySource == LatencyUpstream {
 		sidecar, sidecarSrc = sidecarUpstream, "istio-perf-latency"
+	}
+	if f.hopP99 > 0 { // a drawn per-hop p99 for ranges
+		sidecar.p99 = f.hopP99
 	}
 	oneProxy := sidecar.scale(1, 2) // a waypoint or node Envoy is one proxy, not a pair
 	var h hopLatency

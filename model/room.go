@@ -28,6 +28,10 @@ type Room struct {
 	Assumed        bool   `json:"assumed"` // the fullness is the model's default, not the team's figure
 }
 
+// defaultRequestedPercent is our assumption of how full nodes are until the
+// team says.
+var defaultRequestedPercent = decimal.NewFromInt(70)
+
 // roomOf derives the spare room from how full the nodes are today. Spare =
 // nodes x allocatable (after AKS reservations) - requests today, never
 // below zero.
@@ -41,8 +45,7 @@ func roomOf(a Assessment, alloc Allocatable) Room {
 		r.UsedMem = GiB(percentOf(int64(r.AllocatableMem), a.RequestedMemoryPercent))
 		r.Derivation = fmt.Sprintf("%d nodes x %s cores allocatable = %s cores, %s%% requested today; memory %s GiB, %s%% requested",
 			a.Nodes, alloc.CPUCores, r.AllocatableCPU.Decimal().StringFixed(2), a.RequestedCPUPercent, r.AllocatableMem.Decimal().StringFixed(2), a.RequestedMemoryPercent)
-		d := DefaultAssessment()
-		r.Assumed = a.RequestedCPUPercent.Equal(d.RequestedCPUPercent) && a.RequestedMemoryPercent.Equal(d.RequestedMemoryPercent)
+		r.Assumed = a.RequestedCPUPercent.Equal(defaultRequestedPercent) && a.RequestedMemoryPercent.Equal(defaultRequestedPercent)
 	case FillPerPod:
 		pods := int64(a.podsToday())
 		r.UsedCPU = Cores(pods*int64(a.AppCPUmPerPod)*1000 + n*int64(a.DaemonSetCPUmPerNode)*1000)

@@ -59,6 +59,7 @@ var Sources = map[string]Source{
 	"price-log-analytics":    {Title: "Log Analytics analytics logs $2.30 per GB", Ref: "Azure Retail Prices API", Version: "2026", Status: StatusSecondary},
 	"price-prometheus":       {Title: "Managed Prometheus $0.16 per 10 million samples", Ref: "Azure Retail Prices API", Version: "2026", Status: StatusSecondary},
 	"seed-002":               {Title: "user's seed: istiod ~500m/1Gi, sidecar ~100m/128Mi, 100 pods ~10 cores/12 GiB", Ref: "seeds/002 Resource impact", Version: "seed", Status: StatusPrimary},
+	"seed-003":               {Title: "user's seed: Envoy adds 1–3 ms per hop and 50–100 MB per sidecar", Ref: "seeds/003 FAQ and Performance Optimization Strategies", Version: "seed", Status: StatusSecondary},
 	"assumption":             {Title: "meshwise assumption: no published figure", Ref: "REFERENCE.md status A", Version: "model", Status: StatusAssumption},
 }
 
