@@ -127,6 +127,8 @@ type Estimate struct {
 	Options      []OptionEstimate `json:"options"`
 	// Sources holds every source the figures above name, by ID.
 	Sources map[string]Source `json:"sources"`
+	// Ranges, when asked for, is the P10 / P50 / P90 of each option.
+	Ranges *Ranges `json:"ranges,omitempty"`
 }
 
 // Option returns the estimate of the option with the given ID.

@@ -250,3 +250,27 @@ func spreadDec(v []decimal.Decimal) Spread {
 	a, b, c := ranks(len(v))
 	return Spread{P10: v[a], P50: v[b], P90: v[c]}
 }
+
+// RangeHeader names the columns of Ranges.Row, appended to the comparison.
+var RangeHeader = []string{
+	"planned_cores_p10", "planned_cores_p50", "planned_cores_p90",
+	"added_nodes_p10", "added_nodes_p50", "added_nodes_p90",
+	"monthly_total_p10", "monthly_total_p50", "monthly_total_p90",
+	"added_p99_ms_p10", "added_p99_ms_p50", "added_p99_ms_p90",
+}
+
+// Row is one option's ranges as CSV cells, rounded like the comparison.
+func (r Ranges) Row(id string) []string {
+	o, ok := r.Option(id)
+	if !ok {
+		return make([]string, len(RangeHeader))
+	}
+	f := func(s Spread, places int32) []string {
+		return []string{s.P10.StringFixed(places), s.P50.StringFixed(places), s.P90.StringFixed(places)}
+	}
+	out := make([]string, 0, len(RangeHeader))
+	out = append(out, f(o.Cores, 3)...)
+	out = append(out, f(o.AddedNodes, 0)...)
+	out = append(out, f(o.Monthly, 2)...)
+	return append(out, f(o.AddedP99, 3)...)
+}

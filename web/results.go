@@ -18,6 +18,7 @@ type analysis struct {
 	est    model.Estimate
 	rec    model.Recommendation
 	curves model.Curves
+	ranges model.Ranges
 }
 
 func (s *Server) analyse(r *http.Request) (analysis, error) {
@@ -33,7 +34,12 @@ func (s *Server) analyse(r *http.Request) (analysis, error) {
 	if err != nil {
 		return analysis{}, err
 	}
-	return analysis{saved: saved, est: est, rec: model.Recommend(saved.Assessment, est), curves: curves}, nil
+	ranges, err := model.ComputeRanges(saved.Assessment)
+	if err != nil {
+		return analysis{}, err
+	}
+	est.Ranges = &ranges
+	return analysis{saved: saved, est: est, rec: model.Recommend(saved.Assessment, est), curves: curves, ranges: ranges}, nil
 }
 
 func (s *Server) results(w http.ResponseWriter, r *http.Request) {
@@ -78,8 +84,10 @@ func (s *Server) comparisonCSV(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="meshwise-%s.csv"`, an.saved.ID))
 	cw := csv.NewWriter(w)
-	_ = cw.Write(append(append([]string{}, model.ComparisonHeader...), "verdict"))
+	header := append(append([]string{}, model.ComparisonHeader...), model.RangeHeader...)
+	_ = cw.Write(append(header, "verdict"))
 	for _, row := range an.est.ComparisonRows() {
+		row = append(row, an.ranges.Row(row[0])...)
 		_ = cw.Write(append(row, verdicts[row[0]]))
 	}
 	cw.Flush()
@@ -133,6 +141,11 @@ func resultsView(an analysis) views.ResultsView {
 		}
 		v.Next = model.PlanNextSteps(a, rec.Top)
 		v.NextName = names[rec.Top]
+		for _, id := range an.ranges.OverlapsWith(rec.Top) {
+			if ro := verdict[id]; ro.Verdict != model.VerdictNotAdvised {
+				v.Overlaps = append(v.Overlaps, names[id])
+			}
+		}
 	}
 	var notes footnotes
 	for _, ro := range rec.Ranked {
@@ -155,8 +168,12 @@ func resultsView(an analysis) views.ResultsView {
 			needs = fmt.Sprintf("%d of %d fully", covered, required)
 		}
 		m := o.Monthly
+		rg, _ := an.ranges.Option(o.ID)
 		v.Rows = append(v.Rows, views.OptionRow{
-			ID: o.ID, Name: o.Name,
+			TotalRange: rg.Monthly.P10.StringFixed(0) + "–" + rg.Monthly.P90.StringFixed(0),
+			P99Range:   rg.AddedP99.P10.StringFixed(2) + "–" + rg.AddedP99.P90.StringFixed(2),
+			NodesRange: rg.AddedNodes.P10.String() + "–" + rg.AddedNodes.P90.String(),
+			ID:         o.ID, Name: o.Name,
 			Cores: o.Planned.CPUCores.Decimal().StringFixed(2), GiB: o.Planned.MemoryGiB.Decimal().StringFixed(2), Nodes: strconv.Itoa(o.AddedNodes),
 			DefaultCores: o.Requests.CPUCores.Decimal().StringFixed(2),
 			NodesCost:    m.NodesAdded.StringFixed(2), RequestsCost: m.Planned.StringFixed(2), UsageCost: m.Usage.StringFixed(2),
@@ -192,6 +209,12 @@ func resultsView(an analysis) views.ResultsView {
 		src := model.Sources[id]
 		v.Sources = append(v.Sources, views.SourceView{N: i + 1, ID: id, Title: src.Title, Ref: src.Ref, Version: src.Version, Status: src.Status})
 	}
+	for _, f := range an.ranges.Figures {
+		v.RangedFigures = append(v.RangedFigures, views.RangedFigureView{Label: f.Label, Unit: f.Unit,
+			Low: strconv.FormatFloat(f.Low, 'f', -1, 64), Likely: strconv.FormatFloat(f.Likely, 'f', -1, 64), High: strconv.FormatFloat(f.High, 'f', -1, 64),
+			Why: f.Why, Note: notes.cite(f.Source)})
+	}
+	v.RangeMethod = an.ranges.Method
 	v.Cost = costChart(an.curves, names, e.Currency)
 	sidecar, _ := e.Option(model.OptionIstioSidecar)
 	v.Tax = taxChart(sidecar)
