@@ -286,20 +286,20 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 			sz.settle(totalNodes)
 			sz.replicas = totalNodes
 		}
-		ce := componentEstimate(a, o, sz, l7)
 		n := int64(sz.replicas)
-		reqCPU += int64(sz.cpuM) * 1000 * n
-		reqMem += int64(sz.memM) * mib * n
 		planCPU += sz.planCPU * n
 		planMem += sz.planMem * n
+		if f.lean {
+			continue
+		}
+		reqCPU += int64(sz.cpuM) * 1000 * n
+		reqMem += int64(sz.memM) * mib * n
+		ce := componentEstimate(a, o, sz, l7)
 		uc, um := usageOf(a, o, sz, l7, f)
 		useCPU += uc
 		useMem += um
 		ce.Usage = Resources{CPUCores: Cores(uc), MemoryGiB: GiB(um)}
 		out.Components = append(out.Components, ce)
-		if f.lean {
-			continue
-		}
 		if ce.DefaultTooSmall {
 			out.Notes = append(out.Notes, tooSmallNote(ce))
 		}
@@ -314,6 +314,14 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	out.Planned = Resources{CPUCores: Cores(planCPU), MemoryGiB: GiB(planMem)}
 
 	hours := a.Pricing.HoursPerMonth
+	if f.lean { // ranges: planned money, fees and p99 only; the caller adds telemetry
+		out.Monthly.Total = resourceCost(out.Planned, prices, hours)
+		if o.usesACNS {
+			out.Monthly.Total = out.Monthly.Total.Add(a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(hours))
+		}
+		out.Latency.P99 = decimal.New(latencyHop(a, o, l7, f).p99*int64(a.Hops), -3)
+		return out
+	}
 	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
 	out.Monthly.Requests = resourceCost(out.Requests, prices, hours)
 	out.Monthly.Planned = out.Monthly.Requests
@@ -327,11 +335,6 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		if a.Pricing.ACNSPerNodeHour.IsZero() {
 			out.Notes = append(out.Notes, "ACNS is a paid add-on; enter your price per node-hour to include it.")
 		}
-	}
-	if f.lean { // ranges: the caller adds telemetry, which no ranged figure moves
-		out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Fees)
-		out.Latency = latencyOf(a, o, l7, f)
-		return out
 	}
 	if len(comps) > 0 {
 		out.Telemetry = telemetryOf(a, o, l7)

@@ -29,6 +29,22 @@ func (h hopLatency) scale(num, den int64) hopLatency {
 // Summing per-hop percentiles overstates the end-to-end percentile, so the
 // per-request figures are a conservative bound.
 func latencyOf(a Assessment, o *Option, l7 bool, f *figures) Latency {
+	h, srcs, note := latencyParts(a, o, l7, f)
+	hops := int64(a.Hops)
+	return Latency{
+		PerHopP50: usToMs(h.p50), PerHopP90: usToMs(h.p90), PerHopP99: usToMs(h.p99),
+		P50: usToMs(h.p50 * hops), P90: usToMs(h.p90 * hops), P99: usToMs(h.p99 * hops),
+		Sources: srcs, Note: note + "; p50 is not published and is shown at its p90 bound",
+	}
+}
+
+// latencyHop is the per-hop figure alone, for ranges.
+func latencyHop(a Assessment, o *Option, l7 bool, f *figures) hopLatency {
+	h, _, _ := latencyParts(a, o, l7, f)
+	return h
+}
+
+func latencyParts(a Assessment, o *Option, l7 bool, f *figures) (hopLatency, []string, string) {
 	sidecar, sidecarSrc := sidecarAKS, "aks-istio-latency"
 	if a.LatencySource == LatencyUpstream {
 		sidecar, sidecarSrc = sidecarUpstream, "istio-perf-latency"
@@ -40,42 +56,51 @@ func latencyOf(a Assessment, o *Option, l7 bool, f *figures) Latency {
 	var h hopLatency
 	var srcs []string
 	var note string
+	lean := f.lean
 	switch o.latency {
 	case latencySidecar:
-		h, srcs = sidecar, []string{sidecarSrc}
-		note = "one sidecar pair per hop"
+		h = sidecar
+		if !lean {
+			srcs, note = []string{sidecarSrc}, "one sidecar pair per hop"
+		}
 	case latencyAmbient:
-		h, srcs = ambientL4, []string{"istio-perf-ambient"}
-		note = "two ztunnels per hop"
+		h = ambientL4
+		if !lean {
+			srcs, note = []string{"istio-perf-ambient"}, "two ztunnels per hop"
+		}
 		if l7 {
 			h = h.add(oneProxy)
-			srcs = append(srcs, "assumption")
-			note += "; plus one waypoint, taken as half a sidecar pair"
+			if !lean {
+				srcs = append(srcs, "assumption")
+				note += "; plus one waypoint, taken as half a sidecar pair"
+			}
 		}
 	case latencyLinkerd:
-		h, srcs = sidecar.scale(linkerdNum, linkerdDen), []string{sidecarSrc, "linkerd-bench-2025"}
-		note = "the sidecar figure x 69.3/232.3, Linkerd's added p99 relative to Istio's in the 2025 benchmark"
+		h = sidecar.scale(linkerdNum, linkerdDen)
+		if !lean {
+			srcs = []string{sidecarSrc, "linkerd-bench-2025"}
+			note = "the sidecar figure x 69.3/232.3, Linkerd's added p99 relative to Istio's in the 2025 benchmark"
+		}
 	case latencyCilium:
-		srcs = []string{"assumption"}
-		note = "eBPF at L4 taken as adding nothing measurable"
+		if !lean {
+			srcs, note = []string{"assumption"}, "eBPF at L4 taken as adding nothing measurable"
+		}
 		if l7 {
 			h = oneProxy
-			srcs = append(srcs, "acns-l7")
-			note += "; the node Envoy for L7 taken as half a sidecar pair"
+			if !lean {
+				srcs = append(srcs, "acns-l7")
+				note += "; the node Envoy for L7 taken as half a sidecar pair"
+			}
 		}
 	default:
-		srcs = []string{"assumption"}
-		note = "no proxy between services"
+		if !lean {
+			srcs, note = []string{"assumption"}, "no proxy between services"
+		}
 	}
-	if srcs[len(srcs)-1] != "assumption" {
+	if !lean && srcs[len(srcs)-1] != "assumption" {
 		srcs = append(srcs, "assumption") // p50: not published, bounded by p90
 	}
-	hops := int64(a.Hops)
-	return Latency{
-		PerHopP50: usToMs(h.p50), PerHopP90: usToMs(h.p90), PerHopP99: usToMs(h.p99),
-		P50: usToMs(h.p50 * hops), P90: usToMs(h.p90 * hops), P99: usToMs(h.p99 * hops),
-		Sources: srcs, Note: note + "; p50 is not published and is shown at its p90 bound",
-	}
+	return h, srcs, note
 }
 
 func usToMs(us int64) decimal.Decimal { return decimal.New(us, -3) }

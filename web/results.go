@@ -26,6 +26,12 @@ func (s *Server) analyse(r *http.Request) (analysis, error) {
 	if err != nil {
 		return analysis{}, err
 	}
+	return analyseSaved(saved)
+}
+
+// analyseSaved computes everything the results, CSV and JSON show: the
+// estimate with its ranges, the growth curves and the recommendation.
+func analyseSaved(saved model.SavedAssessment) (analysis, error) {
 	est, err := model.Compute(saved.Assessment)
 	if err != nil {
 		return analysis{}, err
