@@ -77,6 +77,14 @@ type Pricing struct {
 	TracePerGB      decimal.Decimal `json:"trace_price_per_gb"` // trace spans
 	MetricsPer10M   decimal.Decimal `json:"metric_price_per_10m_samples"`
 	ACNSPerNodeHour decimal.Decimal `json:"acns_price_per_node_hour"` // Advanced Container Networking Services
+	// Agreement and reservations change the node list price; every price
+	// above is in USD and the exchange rate converts results to Currency.
+	AgreementDiscountPercent      decimal.Decimal `json:"agreement_discount_percent"`
+	ReservedSharePercent          decimal.Decimal `json:"reserved_share_percent"`    // node-hours under a reservation or savings plan
+	ReservedDiscountPercent       decimal.Decimal `json:"reserved_discount_percent"` // their discount against pay-as-you-go
+	ExchangeRate                  decimal.Decimal `json:"exchange_rate"`             // Currency per USD; 0: none (USD)
+	ExchangeRateDate              string          `json:"exchange_rate_date,omitempty"`
+	LinkerdLicensePerClusterMonth decimal.Decimal `json:"linkerd_license_per_cluster_month"` // Buoyant Enterprise for Linkerd; 0: edge releases only
 }
 
 // Telemetry shapes the observability volume each option produces.
@@ -182,6 +190,8 @@ var (
 	boundSampling   = decBound{decimal.Zero, decimal.NewFromInt(100)}
 	boundPercent    = decBound{decimal.Zero, decimal.NewFromInt(100)}
 	boundChurnRate  = decBound{decimal.Zero, decimal.NewFromInt(10_000)}
+	boundRate       = decBound{decimal.Zero, decimal.NewFromInt(100_000)}
+	boundLicense    = decBound{decimal.Zero, decimal.NewFromInt(1_000_000)}
 	boundSKUGiB     = decBound{decimal.NewFromInt(1), decimal.NewFromInt(12_288)}
 	boundSKUHourly  = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 )
@@ -245,6 +255,15 @@ func (a Assessment) Validate() error {
 	v.dec("pricing.trace_price_per_gb", p.TracePerGB, boundPrice)
 	v.dec("pricing.metric_price_per_10m_samples", p.MetricsPer10M, boundPrice)
 	v.dec("pricing.acns_price_per_node_hour", p.ACNSPerNodeHour, boundPrice)
+	v.dec("pricing.agreement_discount_percent", p.AgreementDiscountPercent, boundPercent)
+	v.dec("pricing.reserved_share_percent", p.ReservedSharePercent, boundPercent)
+	v.dec("pricing.reserved_discount_percent", p.ReservedDiscountPercent, boundPercent)
+	v.dec("pricing.exchange_rate", p.ExchangeRate, boundRate)
+	v.text("pricing.exchange_rate_date", p.ExchangeRateDate, 0, 40)
+	if p.ExchangeRate.IsPositive() && strings.TrimSpace(p.ExchangeRateDate) == "" {
+		v.add("pricing.exchange_rate_date", "is required with an exchange rate: the date the rate was read")
+	}
+	v.dec("pricing.linkerd_license_per_cluster_month", p.LinkerdLicensePerClusterMonth, boundLicense)
 	t := a.Telemetry
 	v.dec("telemetry.trace_sampling_percent", t.TraceSamplingPercent, boundSampling)
 	v.int("telemetry.scrape_interval_seconds", t.ScrapeSeconds, boundScrape)

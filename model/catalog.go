@@ -102,6 +102,7 @@ type Option struct {
 	AccessLogBytes       int64
 	AccessLogSource      string
 	usesACNS             bool
+	licensed             bool // a per-cluster licence applies (Linkerd stable builds)
 	upgradeDoublesIstiod bool
 }
 
@@ -199,6 +200,7 @@ var Catalog = []Option{
 		Notes: []string{"Default values set no proxy requests; HA values (100m/20Mi) are priced so FinOps sees the reservation.",
 			"Proxy CPU per 1000 rps = Istio's 0.20 vCPU x 36/67 (2021 benchmark ratio)."},
 		latency:             latencyLinkerd,
+		licensed:            true,
 		MetricSeriesPerPair: 134, MetricSource: "assumption",
 		SpansPerHop: 2, SpanSource: "assumption",
 		AccessLogBytes: 585, AccessLogSource: "assumption",

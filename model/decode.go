@@ -18,6 +18,8 @@ var decimalFields = []string{
 	"custom_sku.memory_gib", "custom_sku.hourly_price",
 	"pricing.hours_per_month", "pricing.cpu_ram_ratio", "pricing.log_price_per_gb", "pricing.trace_price_per_gb",
 	"pricing.metric_price_per_10m_samples", "pricing.acns_price_per_node_hour",
+	"pricing.agreement_discount_percent", "pricing.reserved_share_percent", "pricing.reserved_discount_percent",
+	"pricing.exchange_rate", "pricing.linkerd_license_per_cluster_month",
 	"telemetry.trace_sampling_percent",
 }
 

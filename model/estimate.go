@@ -48,7 +48,8 @@ type Money struct {
 	Usage      decimal.Decimal `json:"usage"`       // estimated usage x unit prices
 	Telemetry  decimal.Decimal `json:"telemetry"`
 	Fees       decimal.Decimal `json:"fees"`
-	Total      decimal.Decimal `json:"total"`
+	Total      decimal.Decimal `json:"total"`   // share method: planned requests + telemetry + fees (what a chargeback shows)
+	Invoice    decimal.Decimal `json:"invoice"` // whole nodes: added nodes + telemetry + fees (what the invoice shows)
 }
 
 // Latency is the added latency of an option, per hop and per user request.
@@ -122,7 +123,8 @@ type Estimate struct {
 	Assessment   Assessment       `json:"assessment"`
 	SKU          NodeSKU          `json:"sku"`
 	Allocatable  Allocatable      `json:"allocatable"`
-	Room         Room             `json:"room"` // spare room on today's nodes, with its derivation
+	Room         Room             `json:"room"`  // spare room on today's nodes, with its derivation
+	Price        PriceBasis       `json:"price"` // where the node price comes from, discounts and currency
 	UnitPrices   UnitPrices       `json:"unit_prices"`
 	Options      []OptionEstimate `json:"options"`
 	// Sources holds every source the figures above name, by ID.
@@ -170,17 +172,18 @@ func compute(a Assessment) Estimate { return computeWith(a, &likelyFigures) }
 
 // computeWith prices every option with the given figures: the likely ones
 // for the point estimate, drawn ones for ranges.
-func computeWith(a Assessment, f *figures) Estimate {
-	s := a.skuOf()
+func computeWith(in Assessment, f *figures) Estimate {
+	a, s, basis := pricedInputs(in)
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
 	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
 	room := roomOf(a, alloc)
 	e := Estimate{
 		Room:         room,
+		Price:        basis,
 		ModelVersion: ModelVersion,
 		Currency:     a.Pricing.Currency,
-		Assessment:   a,
-		SKU:          s,
+		Assessment:   in,
+		SKU:          in.skuOf(),
 		Allocatable:  alloc,
 		UnitPrices:   prices,
 		Options:      make([]OptionEstimate, 0, len(Catalog)),
@@ -316,9 +319,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	hours := a.Pricing.HoursPerMonth
 	if f.lean { // ranges: planned money, fees and p99 only; the caller adds telemetry
 		out.Monthly.Total = resourceCost(out.Planned, prices, hours)
-		if o.usesACNS {
-			out.Monthly.Total = out.Monthly.Total.Add(a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(hours))
-		}
+		out.Monthly.Total = out.Monthly.Total.Add(feesOf(a, o, totalNodes))
 		out.Latency.P99 = decimal.New(latencyHop(a, o, l7, f).p99*int64(a.Hops), -3)
 		return out
 	}
@@ -329,18 +330,19 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 		out.Monthly.Planned = resourceCost(out.Planned, prices, hours)
 	}
 	out.Monthly.Usage = resourceCost(out.Usage, prices, hours)
-	out.Monthly.Fees = decimal.Zero
-	if o.usesACNS {
-		out.Monthly.Fees = a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(hours)
-		if a.Pricing.ACNSPerNodeHour.IsZero() {
-			out.Notes = append(out.Notes, "ACNS is a paid add-on; enter your price per node-hour to include it.")
-		}
+	out.Monthly.Fees = feesOf(a, o, totalNodes)
+	if o.usesACNS && a.Pricing.ACNSPerNodeHour.IsZero() {
+		out.Notes = append(out.Notes, "ACNS is a paid add-on whose price per node-hour is not published in the docs: enter yours (step 3) to include it.")
+	}
+	if o.licensed && a.Pricing.LinkerdLicensePerClusterMonth.IsZero() {
+		out.Notes = append(out.Notes, "Priced as edge releases only (no licence). Stable builds need Buoyant Enterprise for Linkerd: free for non-production and companies under 50 employees, otherwise about US$2,000 per cluster-month (2024, S); enter it on step 3.")
 	}
 	if len(comps) > 0 {
 		out.Telemetry = telemetryOf(a, o, l7)
 	}
 	out.Monthly.Telemetry = out.Telemetry.MetricsCost.Add(out.Telemetry.TracesCost).Add(out.Telemetry.LogsCost)
 	out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
+	out.Monthly.Invoice = out.Monthly.NodesAdded.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
 	out.Latency = latencyOf(a, o, l7, f)
 	out.Coverage = coverageOf(a.Needs, o)
 	if a.UpgradeWindow && o.upgradeDoublesIstiod {
@@ -476,6 +478,19 @@ func addedNodes(a Assessment, alloc Allocatable, room Room, fixedCPU, fixedMem i
 // nodeDemand is one per-node component's request per node and its
 // traffic-driven CPU across all nodes.
 type nodeDemand struct{ reqCPU, reqMem, useCPU int64 }
+
+// feesOf is an option's fees per month: ACNS per node-hour, a Linkerd
+// licence per cluster.
+func feesOf(a Assessment, o *Option, totalNodes int) decimal.Decimal {
+	fees := decimal.Zero
+	if o.usesACNS && !a.Pricing.ACNSPerNodeHour.IsZero() {
+		fees = a.Pricing.ACNSPerNodeHour.Mul(decimal.NewFromInt(int64(totalNodes))).Mul(a.Pricing.HoursPerMonth)
+	}
+	if o.licensed && !a.Pricing.LinkerdLicensePerClusterMonth.IsZero() {
+		fees = fees.Add(a.Pricing.LinkerdLicensePerClusterMonth.Mul(decimal.NewFromInt(int64(a.Clusters))))
+	}
+	return fees
+}
 
 func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Decimal {
 	return r.CPUCores.Decimal().Mul(p.CoreHour).Add(r.MemoryGiB.Decimal().Mul(p.GiBHour)).Mul(hours)

@@ -93,13 +93,19 @@ var InputFields = func() []InputField {
 		withDec(f("spare_gib", 3, "Spare memory on today's nodes", "GiB", "Unrequested memory the mesh could use.", FieldDecimal), boundSpareGiB),
 		{Key: "latency_source", Step: 3, Label: "Per-hop latency figures", Hint: "aks: measured by AKS (asm-1-22); upstream: istio.io.", Kind: FieldChoice, Choices: []string{LatencyAKS, LatencyUpstream}},
 		f("upgrade_window", 3, "Price an upgrade window", "", "Two control-plane revisions run side by side during a minor upgrade.", FieldBool),
-		adv(InputField{Key: "pricing.currency", Step: 3, Label: "Currency", Hint: "ISO 4217 code of the prices below.", Kind: FieldText, Min: "3", Max: "3"}),
+		adv(InputField{Key: "pricing.currency", Step: 3, Label: "Currency", Hint: "ISO 4217 code the results are shown in; prices are entered in USD and converted at the exchange rate.", Kind: FieldText, Min: "3", Max: "3"}),
 		adv(withDec(f("pricing.hours_per_month", 3, "Hours per month", "hours", "730 as OpenCost and infracost use.", FieldDecimal), boundHours)),
 		adv(withDec(f("pricing.cpu_ram_ratio", 3, "CPU to RAM price ratio", "r", "OpenCost's default 7.46 splits a node price into core-hours and GiB-hours.", FieldDecimal), boundRatio)),
 		adv(withDec(f("pricing.log_price_per_gb", 3, "Log price", "per GB", "Log Analytics analytics logs: 2.30.", FieldDecimal), boundPrice)),
 		adv(withDec(f("pricing.trace_price_per_gb", 3, "Trace price", "per GB", "", FieldDecimal), boundPrice)),
 		adv(withDec(f("pricing.metric_price_per_10m_samples", 3, "Metric price", "per 10M samples", "Azure Managed Prometheus: 0.16.", FieldDecimal), boundPrice)),
-		adv(withDec(f("pricing.acns_price_per_node_hour", 3, "ACNS price", "per node-hour", "Advanced Container Networking Services, for the Cilium option.", FieldDecimal), boundPrice)),
+		withDec(f("pricing.acns_price_per_node_hour", 3, "ACNS price", "USD per node-hour", "Advanced Container Networking Services, for the Cilium options: a paid add-on whose price the docs do not publish; 0 leaves it out (flagged).", FieldDecimal), boundPrice),
+		withDec(f("pricing.linkerd_license_per_cluster_month", 3, "Linkerd licence", "USD per cluster-month", "0: edge releases only. Stable builds need Buoyant Enterprise for Linkerd, about 2,000 per cluster-month for production (2024, S).", FieldDecimal), boundLicense),
+		withDec(f("pricing.agreement_discount_percent", 3, "Agreement discount on the node price", "%", "Your EA/MCA discount on the chosen node size's list price.", FieldDecimal), boundPercent),
+		adv(withDec(f("pricing.reserved_share_percent", 3, "Node-hours under reservations or savings plans", "%", "Share of node-hours your reservations or savings plan cover.", FieldDecimal), boundPercent)),
+		adv(withDec(f("pricing.reserved_discount_percent", 3, "Their discount", "%", "The reservation or savings-plan discount against pay-as-you-go.", FieldDecimal), boundPercent)),
+		adv(withDec(f("pricing.exchange_rate", 3, "Exchange rate", "currency per USD", "Prices here are USD; the rate converts results to the currency above. 0: none (USD).", FieldDecimal), boundRate)),
+		adv(InputField{Key: "pricing.exchange_rate_date", Step: 3, Label: "Exchange rate date", Hint: "When the rate was read, e.g. 2026-11-28.", Kind: FieldText, Min: "0", Max: "40"}),
 		adv(withDec(f("telemetry.trace_sampling_percent", 3, "Trace sampling", "%", "Istio's default is 1%.", FieldDecimal), boundSampling)),
 		adv(withInt(f("telemetry.scrape_interval_seconds", 3, "Scrape interval", "seconds", "", FieldInt), boundScrape)),
 		adv(withInt(f("telemetry.callees_per_service", 3, "Callees per service", "services", "Workload pairs = services x callees.", FieldInt), boundCallees)),
@@ -363,6 +369,18 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.Pricing.TracePerGB
 	case "pricing.metric_price_per_10m_samples":
 		return &a.Pricing.MetricsPer10M
+	case "pricing.linkerd_license_per_cluster_month":
+		return &a.Pricing.LinkerdLicensePerClusterMonth
+	case "pricing.agreement_discount_percent":
+		return &a.Pricing.AgreementDiscountPercent
+	case "pricing.reserved_share_percent":
+		return &a.Pricing.ReservedSharePercent
+	case "pricing.reserved_discount_percent":
+		return &a.Pricing.ReservedDiscountPercent
+	case "pricing.exchange_rate":
+		return &a.Pricing.ExchangeRate
+	case "pricing.exchange_rate_date":
+		return &a.Pricing.ExchangeRateDate
 	case "pricing.acns_price_per_node_hour":
 		return &a.Pricing.ACNSPerNodeHour
 	case "telemetry.trace_sampling_percent":

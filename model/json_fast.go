@@ -34,6 +34,7 @@ func (m Money) MarshalJSON() ([]byte, error) {
 	b = appendDec(b, "telemetry", m.Telemetry, true)
 	b = appendDec(b, "fees", m.Fees, true)
 	b = appendDec(b, "total", m.Total, true)
+	b = appendDec(b, "invoice", m.Invoice, true)
 	return append(b, '}'), nil
 }
 

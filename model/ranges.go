@@ -165,7 +165,7 @@ func computeRanges(a Assessment) Ranges {
 		cores[i], gibs[i], nodes[i], p99[i] = make([]int64, RangeDraws), make([]int64, RangeDraws), make([]int64, RangeDraws), make([]int64, RangeDraws)
 		money[i] = make([]decimal.Decimal, RangeDraws)
 	}
-	s := a.skuOf()
+	a, s, _ := pricedInputs(a)
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
 	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
 	room := roomOf(a, alloc)

@@ -128,6 +128,7 @@ func resultsView(an analysis) views.ResultsView {
 		ID: an.saved.ID, Title: a.Title, Cluster: a.Cluster, ModelVersion: e.ModelVersion, Currency: e.Currency,
 		Headline: rec.Headline, Warranted: rec.MeshWarranted, Checklist: rec.Checklist, Flips: rec.Flips,
 		Room: e.Room.Derivation, RoomAssumed: e.Room.Assumed,
+		PriceBasis: priceBasisText(e.Price), PriceNotes: e.Price.Notes, MoneyMethod: e.Price.Method,
 		SKU: e.SKU.Name, Scaling: "Nodes and east-west traffic grow with pods; services, needs and prices stay as assessed",
 	}
 	names := map[string]string{}
@@ -176,6 +177,7 @@ func resultsView(an analysis) views.ResultsView {
 		m := o.Monthly
 		rg, _ := an.ranges.Option(o.ID)
 		v.Rows = append(v.Rows, views.OptionRow{
+			Invoice:    m.Invoice.StringFixed(2),
 			TotalRange: rg.Monthly.P10.StringFixed(0) + "–" + rg.Monthly.P90.StringFixed(0),
 			P99Range:   rg.AddedP99.P10.StringFixed(2) + "–" + rg.AddedP99.P90.StringFixed(2),
 			NodesRange: rg.AddedNodes.P10.String() + "–" + rg.AddedNodes.P90.String(),
@@ -225,4 +227,20 @@ func resultsView(an analysis) views.ResultsView {
 	sidecar, _ := e.Option(model.OptionIstioSidecar)
 	v.Tax = taxChart(sidecar)
 	return v
+}
+
+// priceBasisText says where the node price comes from and what was done to it.
+func priceBasisText(b model.PriceBasis) string {
+	src := model.Sources[b.Source]
+	t := fmt.Sprintf("Node price: %s at %s USD per hour (%s, %s; %s, status %s)", b.SKU, b.ListHourly, b.Region, b.PriceDate, src.Ref, b.Status)
+	if b.AgreementDiscount.IsPositive() {
+		t += fmt.Sprintf(", less your %s%% agreement discount", b.AgreementDiscount)
+	}
+	if b.ReservedShare.IsPositive() && b.ReservedDiscount.IsPositive() {
+		t += fmt.Sprintf(", %s%% of node-hours reserved at %s%% off", b.ReservedShare, b.ReservedDiscount)
+	}
+	if b.Currency != "USD" && b.RateDate != "" {
+		t += fmt.Sprintf(", at %s %s per USD (rate of %s)", b.ExchangeRate, b.Currency, b.RateDate)
+	}
+	return t + fmt.Sprintf(": %s %s per hour.", b.EffectiveHourly.StringFixed(4), b.Currency)
 }
