@@ -40,9 +40,11 @@ type Assessment struct {
 	DaemonSetMemoryMiPerNode int             `json:"daemonset_memory_mi_per_node,omitempty"`
 	SpareCores               decimal.Decimal `json:"spare_cores"` // free requests on today's nodes, when FillMode is FillSpare
 	SpareGiB                 decimal.Decimal `json:"spare_gib"`
-	MaxAddedNodes            int             `json:"max_added_nodes"` // nodes the team can add; 0 means no limit
-	LatencySource            string          `json:"latency_source"`  // "aks" or "upstream" per-hop figures
-	UpgradeWindow            bool            `json:"upgrade_window"`  // price a control-plane upgrade (two revisions)
+	MaxAddedNodes            int             `json:"max_added_nodes"`            // nodes the team can add; 0 means no limit
+	LatencySource            string          `json:"latency_source"`             // "aks" or "upstream" per-hop figures
+	UpgradeWindow            bool            `json:"upgrade_window"`             // price a control-plane upgrade (two revisions)
+	Running                  Running         `json:"running"`                    // what already runs on the cluster
+	KubernetesMinor          int             `json:"kubernetes_minor,omitempty"` // AKS Kubernetes 1.x; 0: not given
 	Needs                    Needs           `json:"needs"`
 	Pricing                  Pricing         `json:"pricing"`
 	Telemetry                Telemetry       `json:"telemetry"`
@@ -66,6 +68,20 @@ type Needs struct {
 	ObservabilityOnly bool `json:"observability_only"` // the only need is observability
 	NewToKubernetes   bool `json:"new_to_kubernetes"`  // the team is still learning Kubernetes
 	PreferManaged     bool `json:"prefer_managed"`     // prefer AKS-managed over self-managed
+	AcceptPreview     bool `json:"accept_preview"`     // preview features (no SLA) are acceptable for production
+}
+
+// Running is what already runs on the cluster (an import can fill it); it
+// decides which options cannot run beside what.
+type Running struct {
+	IstioAddon           bool `json:"istio_addon"`
+	OSMAddon             bool `json:"osm_addon"`
+	SelfManagedIstio     bool `json:"self_managed_istio"`
+	AppRoutingGatewayAPI bool `json:"app_routing_gateway_api"`
+	ACNSL7Policies       bool `json:"acns_l7_policies"`
+	WireGuard            bool `json:"wireguard"`
+	PrivateCluster       bool `json:"private_cluster"`
+	WindowsNodes         bool `json:"windows_nodes"`
 }
 
 // Pricing turns resources and telemetry into money.
@@ -172,6 +188,7 @@ var (
 	boundSKUvCPU    = intBound{1, 416}
 	boundPodsToday  = intBound{0, 1_250_000}
 	boundChurnPct   = intBound{0, 100}
+	boundK8sMinor   = intBound{20, 99}
 	boundAppCPUm    = intBound{0, 64_000}
 	boundAppMemMi   = intBound{0, 262_144}
 )
@@ -211,6 +228,9 @@ func (a Assessment) Validate() error {
 	v.int("hops_per_request", a.Hops, boundHops)
 	v.int("clusters", a.Clusters, boundClusters)
 	v.int("churn_percent", a.ChurnPercent, boundChurnPct)
+	if a.KubernetesMinor != 0 {
+		v.int("kubernetes_minor", a.KubernetesMinor, boundK8sMinor)
+	}
 	v.dec("churn_sidecars_per_second", a.ChurnPerSecond, boundChurnRate)
 	v.int("max_added_nodes", a.MaxAddedNodes, boundAddedNodes)
 	v.dec("latency_budget_p99_ms", a.LatencyBudget, boundBudget)

@@ -23,6 +23,7 @@ type CatalogOption struct {
 	Name       string              `json:"name"`
 	Summary    string              `json:"summary"`
 	Managed    bool                `json:"managed"`
+	Preview    bool                `json:"preview"`
 	OperatedBy string              `json:"operated_by"`
 	Components []CatalogComponent  `json:"components"`
 	Coverage   map[string]Coverage `json:"coverage"`
@@ -56,7 +57,7 @@ type CatalogUsage struct {
 func CatalogDocument() CatalogDoc {
 	doc := CatalogDoc{ModelVersion: ModelVersion, SKUs: SKUs, Defaults: DefaultAssessment()}
 	for _, o := range Catalog {
-		co := CatalogOption{ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, OperatedBy: o.OperatedBy, Coverage: o.Coverage, Notes: o.Notes}
+		co := CatalogOption{ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy, Coverage: o.Coverage, Notes: o.Notes}
 		for _, c := range o.Components {
 			cc := CatalogComponent{Key: o.ID + "/" + c.ID, Name: c.Name, Kind: c.Kind, CPUm: c.CPUm, MemoryMi: c.MemoryMi,
 				Replicas: replicaRule(c), DeployedWhen: whenRule(c), Source: Sources[c.Source]}
@@ -104,6 +105,8 @@ func whenRule(c Component) string {
 		return "when an L7 need is set (split, retries, circuit breaking)"
 	case whenNoCilium:
 		return "when Cilium is not already the CNI"
+	case whenMultiCluster:
+		return "when services span several clusters"
 	default:
 		return "always"
 	}

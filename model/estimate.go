@@ -90,6 +90,7 @@ type OptionEstimate struct {
 	Name           string              `json:"name"`
 	Summary        string              `json:"summary"`
 	Managed        bool                `json:"managed"`
+	Preview        bool                `json:"preview"` // public preview: no SLA
 	OperatedBy     string              `json:"operated_by"`
 	Components     []ComponentEstimate `json:"components"`
 	Requests       Resources           `json:"requests"` // at default (or overridden) requests
@@ -278,7 +279,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	totalNodes := a.Nodes + added
 
 	out := OptionEstimate{
-		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, OperatedBy: o.OperatedBy,
+		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy,
 		AddedNodes: added, NodesFeasible: feasible, NodeIterations: iterations,
 		Notes:      append([]string(nil), o.Notes...),
 		Components: make([]ComponentEstimate, 0, len(comps)),
@@ -356,7 +357,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 
 // deployed reports whether a component runs at all for this assessment.
 func (c Component) deployed(a Assessment, l7 bool) bool {
-	return !(c.when == whenL7 && !l7) && !(c.when == whenNoCilium && a.CiliumCNI)
+	return !(c.when == whenL7 && !l7) && !(c.when == whenNoCilium && a.CiliumCNI) && !(c.when == whenMultiCluster && !a.Needs.MultiCluster && a.Clusters <= 1)
 }
 
 // tooSmallNote says which default request the predicted usage outgrows.

@@ -72,6 +72,15 @@ var InputFields = func() []InputField {
 		adv(withInt(f("churn_percent", 1, "Sidecar churn in a rollout", "% of sidecars", "Share of sidecars replaced in one rollout wave (maxUnavailable); AKS measured istiod at 0, 25 and 50%. 0 prices the steady state.", FieldInt), boundChurnPct)),
 		adv(withDec(f("churn_sidecars_per_second", 1, "Sidecar churn rate", "sidecars/s", "Sidecars started or stopped per second during rollouts; AKS measured 31.2-41.7/s. 0 prices the steady state.", FieldDecimal), boundChurnRate)),
 		f("cilium_cni", 1, "Cilium is already the CNI", "", "Azure CNI powered by Cilium runs today.", FieldBool),
+		adv(withInt(f("kubernetes_minor", 1, "Kubernetes version", "1.x", "The cluster's Kubernetes minor version, e.g. 33 for 1.33; 0 if unknown. Cilium mTLS needs 1.34+, Application Network 1.30+.", FieldInt), intBound{0, 99})),
+		adv(f("running.istio_addon", 1, "The Istio add-on runs today", "", "It cannot run beside self-managed Istio, App Routing Gateway API or Application Network.", FieldBool)),
+		adv(f("running.osm_addon", 1, "The OSM add-on runs today", "", "Retired 30 Sep 2027; it cannot run beside the Istio add-on.", FieldBool)),
+		adv(f("running.self_managed_istio", 1, "Self-managed Istio runs today", "", "", FieldBool)),
+		adv(f("running.app_routing_gateway_api", 1, "App Routing Gateway API runs today", "", "", FieldBool)),
+		adv(f("running.acns_l7_policies", 1, "ACNS L7 network policies are in use", "", "", FieldBool)),
+		adv(f("running.wireguard", 1, "WireGuard encryption (ACNS) is on", "", "", FieldBool)),
+		adv(f("running.private_cluster", 1, "The cluster is private", "", "Application Network does not support private clusters.", FieldBool)),
+		adv(f("running.windows_nodes", 1, "The cluster has Windows node pools", "", "Application Network supports Linux only.", FieldBool)),
 
 		f("needs.mtls", 2, "mTLS between all services is a hard compliance requirement", "", "Checklist question 2.", FieldBool),
 		f("needs.l7_split", 2, "We need per-service traffic splitting, not only at ingress", "", "Checklist question 3: e.g. 5% to v2 of an internal service.", FieldBool),
@@ -86,6 +95,7 @@ var InputFields = func() []InputField {
 		f("needs.tracing", 2, "We want spans without instrumenting applications", "", "Traces are priced only when this is set.", FieldBool),
 		f("needs.new_to_kubernetes", 2, "The team is still learning Kubernetes", "", "A mesh adds another layer of concepts.", FieldBool),
 		f("needs.prefer_managed", 2, "We prefer AKS-managed components", "", "Self-managed meshes are not covered by Microsoft support.", FieldBool),
+		f("needs.accept_preview", 2, "We accept preview features (no SLA) for production", "", "Application Network and Cilium mTLS are public previews; without this they are not advised for a production decision.", FieldBool),
 
 		withDec(f("latency_budget_p99_ms", 3, "Latency budget", "ms at p99", "The most latency the mesh may add to one user request.", FieldDecimal), boundBudget),
 		withInt(f("max_added_nodes", 3, "Nodes we can add", "nodes", "0 means no limit.", FieldInt), boundAddedNodes),
@@ -355,6 +365,26 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.Needs.ObservabilityOnly
 	case "needs.new_to_kubernetes":
 		return &a.Needs.NewToKubernetes
+	case "needs.accept_preview":
+		return &a.Needs.AcceptPreview
+	case "kubernetes_minor":
+		return &a.KubernetesMinor
+	case "running.istio_addon":
+		return &a.Running.IstioAddon
+	case "running.osm_addon":
+		return &a.Running.OSMAddon
+	case "running.self_managed_istio":
+		return &a.Running.SelfManagedIstio
+	case "running.app_routing_gateway_api":
+		return &a.Running.AppRoutingGatewayAPI
+	case "running.acns_l7_policies":
+		return &a.Running.ACNSL7Policies
+	case "running.wireguard":
+		return &a.Running.WireGuard
+	case "running.private_cluster":
+		return &a.Running.PrivateCluster
+	case "running.windows_nodes":
+		return &a.Running.WindowsNodes
 	case "needs.prefer_managed":
 		return &a.Needs.PreferManaged
 	case "pricing.currency":

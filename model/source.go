@@ -59,6 +59,12 @@ var Sources = map[string]Source{
 	"price-log-analytics":    {Title: "Log Analytics analytics logs $2.30 per GB", Ref: "Azure Retail Prices API", Version: "2026", Status: StatusSecondary},
 	"price-prometheus":       {Title: "Managed Prometheus $0.16 per 10 million samples", Ref: "Azure Retail Prices API", Version: "2026", Status: StatusSecondary},
 	"seed-002":               {Title: "user's seed: istiod ~500m/1Gi, sidecar ~100m/128Mi, 100 pods ~10 cores/12 GiB", Ref: "seeds/002 Resource impact", Version: "seed", Status: StatusPrimary},
+	"appnet-overview":        {Title: "Azure Kubernetes Application Network (public preview): ambient mesh, control plane outside the cluster; ztunnel, istio-cni-node, optional waypoints and east-west gateway in applink-system", Ref: "azure-aks-docs articles/application-network/overview.md, architecture.md", Version: "fb060ab, 2026-08-21", Status: StatusPrimary},
+	"appnet-requests":        {Title: "AppNet in-cluster requests not published: upstream Istio 1.30 chart values priced", Ref: "AppNet docset (no figure); istio ztunnel, istio-cni, waypoint values.yaml", Version: "2026-08-21", Status: StatusAssumption},
+	"acns-mtls":              {Title: "ACNS Cilium mTLS (preview): SPIRE server and agent per node, ztunnel-cilium DaemonSet, per-namespace enrolment", Ref: "azure-aks-docs container-network-security-cilium-mutual-tls-concepts.md, -how-to.md", Version: "2026-03-16", Status: StatusPrimary},
+	"acns-mtls-requests":     {Title: "ztunnel-cilium and SPIRE requests not published: upstream ztunnel chart and small SPIRE budgets", Ref: "ACNS docs (no figure)", Version: "2026", Status: StatusAssumption},
+	"linkerd-license":        {Title: "Linkerd OSS ships edge releases only; stable builds need Buoyant Enterprise for Linkerd, US$2,000 per cluster-month in production", Ref: "linkerd.io releases; thenewstack.io Feb 2024", Version: "2024", Status: StatusSecondary},
+	"approuting-retirement":  {Title: "AKS patches app-routing NGINX through November 2026; Gateway API mode GA 2026-04-28", Ref: "azure-aks-docs includes/ingress-nginx-retirement.md; AKS CHANGELOG", Version: "2026", Status: StatusPrimary},
 	"seed-003":               {Title: "user's seed: Envoy adds 1–3 ms per hop and 50–100 MB per sidecar", Ref: "seeds/003 FAQ and Performance Optimization Strategies", Version: "seed", Status: StatusSecondary},
 	"assumption":             {Title: "meshwise assumption: no published figure", Ref: "REFERENCE.md status A", Version: "model", Status: StatusAssumption},
 }

@@ -89,7 +89,7 @@ func TestEstimateAPI(t *testing.T) {
 	var e model.Estimate
 	require.NoError(t, json.Unmarshal(body, &e))
 	assert.Equal(t, model.ModelVersion, e.ModelVersion)
-	require.Len(t, e.Options, 6)
+	require.Len(t, e.Options, len(model.Catalog))
 	var ids []string
 	for _, o := range e.Options {
 		ids = append(ids, o.ID)
@@ -178,7 +178,7 @@ func TestCatalogAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var doc model.CatalogDoc
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
-	assert.Len(t, doc.Options, 6)
+	assert.Len(t, doc.Options, len(model.Catalog))
 	assert.Len(t, doc.SKUs, len(model.SKUs))
 	assert.Equal(t, 100, doc.Defaults.Pods)
 	for _, o := range doc.Options {

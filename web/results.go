@@ -178,6 +178,7 @@ func resultsView(an analysis) views.ResultsView {
 		rg, _ := an.ranges.Option(o.ID)
 		v.Rows = append(v.Rows, views.OptionRow{
 			Invoice:    m.Invoice.StringFixed(2),
+			Preview:    o.Preview,
 			TotalRange: rg.Monthly.P10.StringFixed(0) + "–" + rg.Monthly.P90.StringFixed(0),
 			P99Range:   rg.AddedP99.P10.StringFixed(2) + "–" + rg.AddedP99.P90.StringFixed(2),
 			NodesRange: rg.AddedNodes.P10.String() + "–" + rg.AddedNodes.P90.String(),
