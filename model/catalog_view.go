@@ -15,6 +15,7 @@ type CatalogDoc struct {
 	SKUs         []NodeSKU       `json:"skus"`
 	Sources      []Source        `json:"sources"`
 	Defaults     Assessment      `json:"defaults"`
+	Assumptions  []Assumption    `json:"assumptions"` // every default with its status (A: ours)
 }
 
 // CatalogOption is one option's defaults.
@@ -55,7 +56,7 @@ type CatalogUsage struct {
 
 // CatalogDocument returns the published form of the catalog.
 func CatalogDocument() CatalogDoc {
-	doc := CatalogDoc{ModelVersion: ModelVersion, SKUs: SKUs, Defaults: DefaultAssessment()}
+	doc := CatalogDoc{ModelVersion: ModelVersion, SKUs: SKUs, Defaults: DefaultAssessment(), Assumptions: Assumptions()}
 	for _, o := range Catalog {
 		co := CatalogOption{ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy, Coverage: o.Coverage, Notes: o.Notes}
 		for _, c := range o.Components {

@@ -67,7 +67,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	}
 	want := map[string]model.Role{
 		"GET /healthz": "", "GET /readyz": "", "GET /metrics": "", "GET /static/*": "", "GET /api/v1/openapi.json": "", "GET /api/v1/catalog": "",
-		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "",
+		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "", "GET /assumptions": "",
 		"GET /assessments/new": model.RoleArchitect, "POST /assessments": model.RoleArchitect,
 		"GET /assessments/{id}":              model.RoleViewer,
 		"GET /assessments/{id}/steps/{step}": model.RoleArchitect, "POST /assessments/{id}/steps/{step}": model.RoleArchitect,

@@ -44,7 +44,8 @@ func analyseSaved(saved model.SavedAssessment) (analysis, error) {
 	if err != nil {
 		return analysis{}, err
 	}
-	est.Ranges = &ranges
+	// est stays without its ranges: decision records sign it as canonical
+	// JSON, which holds integers only; the JSON download adds them.
 	return analysis{saved: saved, est: est, rec: model.Recommend(saved.Assessment, est), curves: curves, ranges: ranges}, nil
 }
 
@@ -74,7 +75,9 @@ func (s *Server) estimateJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="meshwise-%s.json"`, an.saved.ID))
-	s.writeJSON(w, http.StatusOK, estimateDoc{ID: an.saved.ID, Version: an.saved.Version, Estimate: an.est, Recommendation: an.rec})
+	est := an.est
+	est.Ranges = &an.ranges
+	s.writeJSON(w, http.StatusOK, estimateDoc{ID: an.saved.ID, Version: an.saved.Version, Estimate: est, Recommendation: an.rec})
 }
 
 func (s *Server) comparisonCSV(w http.ResponseWriter, r *http.Request) {

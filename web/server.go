@@ -156,6 +156,7 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/api/v1/keys", anyone, s.apiKeys),
 
 		app("GET", "/", anyone, s.home),
+		app("GET", "/assumptions", anyone, s.assumptions),
 		app("GET", "/login", anyone, s.loginPage),
 		app("POST", "/login", anyone, s.login),
 		app("POST", "/logout", anyone, s.logout),
