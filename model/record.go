@@ -36,23 +36,23 @@ type Check struct {
 // DecisionRecord is what a team decided, on which evidence, with which way
 // back. It is written once, into a "proposed" log entry, and never changed.
 type DecisionRecord struct {
-	Title          string   `json:"title"`
-	Cluster        string   `json:"cluster"`
-	ResourceGroup  string   `json:"resource_group"`
-	Option         string   `json:"option"` // a catalog option ID; "no-mesh" for no mesh
-	OptionName     string   `json:"option_name"`
-	Owner          string   `json:"owner"`
-	Approvers      []string `json:"approvers"`
-	Scope          []string `json:"scope"` // approved namespaces
-	Rationale      string   `json:"rationale"`
-	Evidence       []Check  `json:"evidence"`
-	Acceptance     []string `json:"acceptance"`
-	Rollback       []string `json:"rollback"`
-	ReviewBy       string   `json:"review_by"` // YYYY-MM-DD
-	Supersedes     string   `json:"supersedes,omitempty"`
-	Quorum         int      `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
-	AssessmentID   string   `json:"assessment_id"`
-	Recommendation string   `json:"recommendation"` // the verdict's headline at proposal time
+	Title          string    `json:"title"`
+	Cluster        string    `json:"cluster"`
+	ResourceGroup  string    `json:"resource_group"`
+	Option         string    `json:"option"` // a catalog option ID; "no-mesh" for no mesh
+	OptionName     string    `json:"option_name"`
+	Owner          string    `json:"owner"`
+	Approvers      []string  `json:"approvers"`
+	Scope          []string  `json:"scope"` // approved namespaces
+	Rationale      string    `json:"rationale"`
+	Evidence       []Check   `json:"evidence"`
+	Acceptance     []string  `json:"acceptance"`
+	Rollback       []string  `json:"rollback"`
+	ReviewBy       string    `json:"review_by"` // YYYY-MM-DD
+	Supersedes     string    `json:"supersedes,omitempty"`
+	Quorum         int       `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
+	AssessmentID   string    `json:"assessment_id"`
+	Recommendation string    `json:"recommendation"`     // the verdict's headline at proposal time
 	Estimate       *Estimate `json:"estimate,omitempty"` // inputs, figures and model version
 }
 
