@@ -201,7 +201,9 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			return integrityError(ix.v.Err())
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 ORDER BY size`, ix.latestCheckpoint)
+	// Only checkpoints of entries already read: another replica may have
+	// committed more since.
+	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 AND size <= $2 ORDER BY size`, ix.latestCheckpoint, ix.v.Size())
 	if err != nil {
 		return err
 	}
@@ -317,17 +319,23 @@ func integrityError(err error) error {
 }
 
 // refresh brings the index up to the stored head, and notices rows removed
-// or renumbered below it.
+// or renumbered below it and a stored tree that does not end at the latest
+// checkpoint. It reads one snapshot, taken while holding the index, so
+// appends by this process or another replica never look like removals.
 func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	ix := s.index
-	var count, head int64
-	if err := s.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
-		return model.Integrity{}, wrap(err, "unable to read the log")
-	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	err := ix.catchUp(ctx, s.pool)
-	if err != nil && ix.v.Err() == nil {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	defer tx.Rollback(ctx)
+	var count, head int64
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	if err := ix.catchUp(ctx, tx); err != nil && ix.v.Err() == nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if ix.v.Err() == nil && count != head {
@@ -337,7 +345,7 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 		ix.v.Fail(head, "entries were removed: the log held %d entries and now holds %d", ix.v.Size(), head)
 	}
 	if ix.v.Err() == nil {
-		_ = ix.checkHead(ctx, s.pool) // a fault is kept in the verifier
+		_ = ix.checkHead(ctx, tx) // a fault is kept in the verifier
 	}
 	if f := ix.v.Err(); f != nil {
 		s.logIntegrity(f.Error())

@@ -200,3 +200,45 @@ func TestExportMemoryIsBounded(t *testing.T) {
 		r.Body.Close()
 	}
 }
+
+// A record that asks for two approvers is approved by the second distinct
+// one; the first cannot count twice, and a quorum larger than the approvers
+// named is refused on the form.
+func TestQuorumOfApprovers(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	bo, _ := storetest.AddUser(t, testStore, "bo@example.com", model.RoleApprover)
+	cy, _ := storetest.AddUser(t, testStore, "cy@example.com", model.RoleApprover)
+	anaTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect)
+	boTok, cyTok := storetest.AddToken(t, testStore, bo, model.RoleApprover), storetest.AddToken(t, testStore, cy, model.RoleApprover)
+
+	form := proposal()
+	form.Set("approvers", "bo@example.com, cy@example.com")
+	form.Set("quorum", "3")
+	resp, body := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "asks for 3 approvals but names only 2 approver(s)")
+
+	form.Set("quorum", "2")
+	resp, _ = as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	record := resp.Header.Get("Location")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/approve", url.Values{"note": {"one"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = as(t, boTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="record-status">proposed`)
+	assert.Contains(t, body, "Approvals: 1 of 2 needed.")
+	assert.Contains(t, body, "You have already approved this record")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/approve", url.Values{})
+	assert.Equal(t, http.StatusConflict, resp.StatusCode)
+	resp, _ = as(t, cyTok, "POST", ts.URL+record+"/approve", url.Values{"note": {"two"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = as(t, cyTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="record-status">approved`)
+
+	_, body = getBody(t, ts.URL+"/metrics")
+	assert.Contains(t, body, "meshwise_log_appended_entries_total 3")
+	assert.Contains(t, body, "meshwise_log_integrity_failures_total 0")
+}
