@@ -7,13 +7,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 
+	"meshwise/ledger"
 	"meshwise/model"
 )
 
@@ -23,12 +27,26 @@ type Store struct {
 	migrator *goose.Provider
 	latest   int64 // the newest migration embedded in this binary
 	appends  appendQueue
+	signer   ledger.SigningKey
+	now      func() time.Time
+	log      *slog.Logger
+	index    *logIndex
+
+	integrityFailures atomic.Int64
+	appended          atomic.Int64
+	lastProblemMu     sync.Mutex
+	lastProblem       string
 }
 
 // Options tune the connection pool.
 type Options struct {
 	MaxConns       int32         // 0 keeps pgxpool's default
 	ConnectTimeout time.Duration // how long a request may wait for a new connection
+	// Signer signs every decision-log entry and checkpoint this store
+	// appends; without one, appends are refused. Only the store holds it.
+	Signer ledger.SigningKey
+	Now    func() time.Time // the clock entries carry; time.Now if nil
+	Log    *slog.Logger     // where integrity failures are reported; slog.Default if nil
 }
 
 // Open parses url and creates a pool. It does not wait for the database to be
@@ -56,13 +74,42 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, migrator: migrator, latest: latest}, nil
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Store{pool: pool, migrator: migrator, latest: latest, signer: opts.Signer, now: opts.Now, log: opts.Log, index: newLogIndex()}, nil
 }
 
 // Close releases every connection.
 func (s *Store) Close() {
 	_ = s.migrator.Close()
 	s.pool.Close()
+}
+
+// logIntegrity reports a decision log that fails verification, once per
+// distinct problem (pages ask on every view).
+func (s *Store) logIntegrity(problem string) {
+	s.lastProblemMu.Lock()
+	repeated := s.lastProblem == problem
+	s.lastProblem = problem
+	s.lastProblemMu.Unlock()
+	if repeated {
+		return
+	}
+	s.integrityFailures.Add(1)
+	s.log.Error("decision log integrity failure", "problem", problem)
+}
+
+// IntegrityFailures counts the distinct integrity failures this store has seen.
+func (s *Store) IntegrityFailures() int64 { return s.integrityFailures.Load() }
+
+// LogStats counts the entries this store appended and the distinct
+// integrity failures it has seen.
+func (s *Store) LogStats() (appended, integrityFailures int64) {
+	return s.appended.Load(), s.integrityFailures.Load()
 }
 
 // Ping reports whether the database answers.
