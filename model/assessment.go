@@ -40,11 +40,12 @@ type Assessment struct {
 	DaemonSetMemoryMiPerNode int             `json:"daemonset_memory_mi_per_node,omitempty"`
 	SpareCores               decimal.Decimal `json:"spare_cores"` // free requests on today's nodes, when FillMode is FillSpare
 	SpareGiB                 decimal.Decimal `json:"spare_gib"`
-	MaxAddedNodes            int             `json:"max_added_nodes"`            // nodes the team can add; 0 means no limit
-	LatencySource            string          `json:"latency_source"`             // "aks" or "upstream" per-hop figures
-	UpgradeWindow            bool            `json:"upgrade_window"`             // price a control-plane upgrade (two revisions)
-	Running                  Running         `json:"running"`                    // what already runs on the cluster
-	KubernetesMinor          int             `json:"kubernetes_minor,omitempty"` // AKS Kubernetes 1.x; 0: not given
+	MaxAddedNodes            int             `json:"max_added_nodes"`              // nodes the team can add; 0 means no limit
+	LatencySource            string          `json:"latency_source"`               // "aks" or "upstream" per-hop figures
+	UpgradeWindow            bool            `json:"upgrade_window"`               // price a control-plane upgrade (two revisions)
+	NoIngressGateway         bool            `json:"no_ingress_gateway,omitempty"` // the add-on's ingress gateway is opt-in: leave it out
+	Running                  Running         `json:"running"`                      // what already runs on the cluster
+	KubernetesMinor          int             `json:"kubernetes_minor,omitempty"`   // AKS Kubernetes 1.x; 0: not given
 	Needs                    Needs           `json:"needs"`
 	Pricing                  Pricing         `json:"pricing"`
 	Telemetry                Telemetry       `json:"telemetry"`

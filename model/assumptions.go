@@ -66,6 +66,7 @@ func Assumptions() []Assumption {
 	add("Telemetry", "Response codes per pair", strconv.Itoa(t.ResponseCodes), "", "assumption", "metric series", "telemetry.response_codes")
 	add("Telemetry", "Bytes per span", strconv.Itoa(t.SpanBytes), "", "assumption", "trace volume", "telemetry.span_bytes")
 	add("Cluster", "How full the nodes are", d.RequestedCPUPercent.String()+"% of allocatable CPU and memory requested", "", "assumption", "spare room, added nodes", "fill_mode, requested_cpu_percent")
+	add("Cluster", "Istio add-on ingress gateway", "priced, 2 replicas (opt-in on the add-on)", "", "assumption", "Istio sidecar option requests", "no_ingress_gateway")
 	add("Cluster", "Waypoints", "one per onboarded namespace that needs L7", "", "assumption", "ambient and Application Network waypoints", "namespaces")
 	add("Cluster", "Sidecar churn", "0% and 0 sidecars/s (steady state)", "", "assumption", "istiod on the add-on", "churn_percent, churn_sidecars_per_second")
 	add("Cluster", "AKS allocatable", "reserved CPU by cores; memory 100Mi + min(20Mi x max pods + 50Mi, 25%)", "", "aks-allocatable", "allocatable, spare room, added nodes", "max_pods_per_node")

@@ -21,10 +21,11 @@ const (
 
 // When a component is deployed at all.
 const (
-	whenAlways       = iota
-	whenL7           // an L7 need is set (split, retries, circuit breaking)
-	whenNoCilium     // Cilium is not already the cluster's CNI
-	whenMultiCluster // services span several clusters
+	whenAlways         = iota
+	whenL7             // an L7 need is set (split, retries, circuit breaking)
+	whenNoCilium       // Cilium is not already the cluster's CNI
+	whenMultiCluster   // services span several clusters
+	whenIngressGateway // the team runs the mesh's ingress gateway (opt-in on the add-on)
 )
 
 // Component is one workload an option deploys, with its per-replica
@@ -136,7 +137,7 @@ var Catalog = []Option{
 				UsageCPUMicroPer1000: 200_000, UsageMemoryBytes: 60 * mb, Traffic: 2, UsageSource: "istio-perf-sidecar", fig: figIstioSidecar},
 			{ID: "istiod", Name: "istiod", Kind: KindControlPlane, CPUm: 500, MemoryMi: 2048, Source: "istio-values-istiod", scale: scaleIstiodHPA,
 				Replicas: 2, MaxReplicas: 5, ReplicaSource: "aks-istio-scale", UsageSource: "aks-istio-scale-istiod"},
-			{ID: "ingress-gateway", Name: "Istio ingress gateway", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "istio-values-gateway", scale: scaleFixed,
+			{ID: "ingress-gateway", Name: "Istio ingress gateway", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "istio-values-gateway", scale: scaleFixed, when: whenIngressGateway,
 				Replicas: 2, ReplicaSource: "aks-istio-scale"},
 			{ID: "istio-cni", Name: "istio-cni node agent", Kind: KindPerNode, CPUm: 100, MemoryMi: 100, Source: "istio-values-cni", scale: scalePerNode,
 				ReplicaSource: "aks-istio-cni"},
@@ -240,9 +241,9 @@ var Catalog = []Option{
 		Managed:    true,
 		OperatedBy: "AKS (App Routing); the team owns Flagger",
 		Components: []Component{
-			{ID: "approuting-istiod", Name: "App Routing Gateway API control plane (istiod)", Kind: KindControlPlane, CPUm: 500, MemoryMi: 2048, Source: "istio-values-istiod", scale: scaleFixed,
+			{ID: "approuting-istiod", Name: "App Routing Gateway API control plane (istiod)", Kind: KindControlPlane, CPUm: 500, MemoryMi: 2048, Source: "approuting-requests", scale: scaleFixed,
 				Replicas: 2, ReplicaSource: "approuting-gateway"},
-			{ID: "gateway", Name: "Gateway replicas", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "istio-values-gateway", scale: scaleFixed, Replicas: 2, ReplicaSource: "approuting-gateway"},
+			{ID: "gateway", Name: "Gateway replicas", Kind: KindGateway, CPUm: 100, MemoryMi: 128, Source: "approuting-requests", scale: scaleFixed, Replicas: 2, ReplicaSource: "approuting-gateway"},
 			{ID: "flagger", Name: "Flagger", Kind: KindController, CPUm: 10, MemoryMi: 32, Source: "flagger-values", scale: scaleFixed, Replicas: 1, ReplicaSource: "flagger-values"},
 		},
 		Coverage: map[string]Coverage{

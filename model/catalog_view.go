@@ -108,6 +108,8 @@ func whenRule(c Component) string {
 		return "when Cilium is not already the CNI"
 	case whenMultiCluster:
 		return "when services span several clusters"
+	case whenIngressGateway:
+		return "unless no_ingress_gateway is set (opt-in on the add-on)"
 	default:
 		return "always"
 	}

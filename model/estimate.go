@@ -115,6 +115,8 @@ type UnitPrices struct {
 	Ratio    decimal.Decimal `json:"ratio"`
 	Formula  string          `json:"formula"`
 	Source   string          `json:"source"`
+
+	coreMonth, gibMonth decimal.Decimal // x hours per month, for resourceCost
 }
 
 // Estimate is the full comparison of every option for one assessment.
@@ -176,7 +178,7 @@ func compute(a Assessment) Estimate { return computeWith(a, &likelyFigures) }
 func computeWith(in Assessment, f *figures) Estimate {
 	a, s, basis := pricedInputs(in)
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
-	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
+	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio).withMonth(a.Pricing.HoursPerMonth)
 	room := roomOf(a, alloc)
 	e := Estimate{
 		Room:         room,
@@ -318,9 +320,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	out.Planned = Resources{CPUCores: Cores(planCPU), MemoryGiB: GiB(planMem)}
 
 	hours := a.Pricing.HoursPerMonth
-	if f.lean { // ranges: planned money, fees and p99 only; the caller adds telemetry
+	if f.lean { // ranges and curves: money and p99 only
 		out.Monthly.Total = resourceCost(out.Planned, prices, hours)
 		out.Monthly.Total = out.Monthly.Total.Add(feesOf(a, o, totalNodes))
+		if f.curve { // growth curves: whole nodes and telemetry too
+			out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
+			if len(comps) > 0 {
+				t := telemetryOf(a, o, l7)
+				out.Monthly.Total = out.Monthly.Total.Add(t.MetricsCost).Add(t.TracesCost).Add(t.LogsCost)
+			}
+			return out
+		}
 		out.Latency.P99 = decimal.New(latencyHop(a, o, l7, f).p99*int64(a.Hops), -3)
 		return out
 	}
@@ -357,7 +367,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 
 // deployed reports whether a component runs at all for this assessment.
 func (c Component) deployed(a Assessment, l7 bool) bool {
-	return !(c.when == whenL7 && !l7) && !(c.when == whenNoCilium && a.CiliumCNI) && !(c.when == whenMultiCluster && !a.Needs.MultiCluster && a.Clusters <= 1)
+	switch c.when {
+	case whenL7:
+		return l7
+	case whenNoCilium:
+		return !a.CiliumCNI
+	case whenMultiCluster:
+		return a.Needs.MultiCluster || a.Clusters > 1
+	case whenIngressGateway:
+		return !a.NoIngressGateway
+	}
+	return true
 }
 
 // tooSmallNote says which default request the predicted usage outgrows.
@@ -494,7 +514,17 @@ func feesOf(a Assessment, o *Option, totalNodes int) decimal.Decimal {
 }
 
 func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Decimal {
-	return r.CPUCores.Decimal().Mul(p.CoreHour).Add(r.MemoryGiB.Decimal().Mul(p.GiBHour)).Mul(hours)
+	if p.coreMonth.IsZero() && p.gibMonth.IsZero() { // prices not prepared by withMonth
+		p = p.withMonth(hours)
+	}
+	return r.CPUCores.Decimal().Mul(p.coreMonth).Add(r.MemoryGiB.Decimal().Mul(p.gibMonth))
+}
+
+// withMonth prepares the core-month and GiB-month prices once per estimate,
+// so each resource cost takes two products instead of three.
+func (p UnitPrices) withMonth(hours decimal.Decimal) UnitPrices {
+	p.coreMonth, p.gibMonth = p.CoreHour.Mul(hours), p.GiBHour.Mul(hours)
+	return p
 }
 
 // ceilDiv is ⌈a / b⌉ for b > 0; negative a gives a value ≤ 0.

@@ -103,6 +103,7 @@ var InputFields = func() []InputField {
 		withDec(f("spare_gib", 3, "Spare memory on today's nodes", "GiB", "Unrequested memory the mesh could use.", FieldDecimal), boundSpareGiB),
 		{Key: "latency_source", Step: 3, Label: "Per-hop latency figures", Hint: "aks: measured by AKS (asm-1-22); upstream: istio.io.", Kind: FieldChoice, Choices: []string{LatencyAKS, LatencyUpstream}},
 		f("upgrade_window", 3, "Price an upgrade window", "", "Two control-plane revisions run side by side during a minor upgrade.", FieldBool),
+		f("no_ingress_gateway", 3, "Leave out the Istio add-on's ingress gateway", "", "The add-on's ingress gateway is opt-in; it is priced (2 replicas) unless you leave it out.", FieldBool),
 		adv(InputField{Key: "pricing.currency", Step: 3, Label: "Currency", Hint: "ISO 4217 code the results are shown in; prices are entered in USD and converted at the exchange rate.", Kind: FieldText, Min: "3", Max: "3"}),
 		adv(withDec(f("pricing.hours_per_month", 3, "Hours per month", "hours", "730 as OpenCost and infracost use.", FieldDecimal), boundHours)),
 		adv(withDec(f("pricing.cpu_ram_ratio", 3, "CPU to RAM price ratio", "r", "OpenCost's default 7.46 splits a node price into core-hours and GiB-hours.", FieldDecimal), boundRatio)),
@@ -339,6 +340,8 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.MaxAddedNodes
 	case "latency_source":
 		return &a.LatencySource
+	case "no_ingress_gateway":
+		return &a.NoIngressGateway
 	case "upgrade_window":
 		return &a.UpgradeWindow
 	case "needs.mtls":

@@ -79,3 +79,18 @@ func TestPerNodePlannedSpreadsOverNodes(t *testing.T) {
 	assert.GreaterOrEqual(t, zt.Planned.CPUCores.Decimal().InexactFloat64(), 600.0)
 	assert.Equal(t, 200+o.AddedNodes, zt.Replicas)
 }
+
+// The add-on's ingress gateway is opt-in: leaving it out takes its 2 x
+// (100m, 128Mi) off the sidecar option and nothing else.
+func TestIngressGatewayOptIn(t *testing.T) {
+	a := noRoom()
+	with := option(t, mustCompute(t, a), OptionIstioSidecar)
+	a.NoIngressGateway = true
+	without := option(t, mustCompute(t, a), OptionIstioSidecar)
+	assertDec(t, "0.2", with.Planned.CPUCores.Decimal().Sub(without.Planned.CPUCores.Decimal()))
+	for _, c := range without.Components {
+		assert.NotEqual(t, "istio-sidecar/ingress-gateway", c.Key)
+	}
+	amb := option(t, mustCompute(t, a), OptionIstioAmbient)
+	component(t, amb, "istio-ambient/ingress-gateway") // self-managed ambient keeps its own
+}

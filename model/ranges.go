@@ -29,7 +29,8 @@ type figures struct {
 	hopP99           int64 // µs added per sidecar pair at p99; 0: the chosen latency source
 	istiodPermille   int64 // istiod load as a share of the fit, in thousandths
 	ciliumAgentMemMi int64 // cilium-agent memory budget per node
-	lean             bool  // ranges: skip telemetry, coverage and notes, which no ranged figure moves
+	lean             bool  // ranges and curves: skip components, notes and coverage; no telemetry unless curve
+	curve            bool  // with lean: whole-node money and telemetry, for growth curves
 }
 
 // likelyFigures are the point estimate's figures.
@@ -167,7 +168,7 @@ func computeRanges(a Assessment) Ranges {
 	}
 	a, s, _ := pricedInputs(a)
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
-	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio)
+	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio).withMonth(a.Pricing.HoursPerMonth)
 	room := roomOf(a, alloc)
 	for d := range RangeDraws {
 		f := likelyFigures
