@@ -322,19 +322,22 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	hours := a.Pricing.HoursPerMonth
 	if f.lean { // ranges and curves: money and p99 only
 		out.Monthly.Total = resourceCost(out.Planned, prices, hours)
-		out.Monthly.Total = out.Monthly.Total.Add(feesOf(a, o, totalNodes))
+		out.Monthly.Total = add(out.Monthly.Total, feesOf(a, o, totalNodes))
 		if f.curve { // growth curves: whole nodes and telemetry too
 			out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
 			if len(comps) > 0 {
 				t := telemetryOf(a, o, l7)
-				out.Monthly.Total = out.Monthly.Total.Add(t.MetricsCost).Add(t.TracesCost).Add(t.LogsCost)
+				out.Monthly.Total = add(add(add(out.Monthly.Total, t.MetricsCost), t.TracesCost), t.LogsCost)
 			}
 			return out
 		}
 		out.Latency.P99 = decimal.New(latencyHop(a, o, l7, f).p99*int64(a.Hops), -3)
 		return out
 	}
-	out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
+	out.Monthly.NodesAdded = decimal.Zero
+	if added > 0 {
+		out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
+	}
 	out.Monthly.Requests = resourceCost(out.Requests, prices, hours)
 	out.Monthly.Planned = out.Monthly.Requests
 	if out.Planned != out.Requests {
@@ -351,9 +354,9 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	if len(comps) > 0 {
 		out.Telemetry = telemetryOf(a, o, l7)
 	}
-	out.Monthly.Telemetry = out.Telemetry.MetricsCost.Add(out.Telemetry.TracesCost).Add(out.Telemetry.LogsCost)
-	out.Monthly.Total = out.Monthly.Planned.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
-	out.Monthly.Invoice = out.Monthly.NodesAdded.Add(out.Monthly.Telemetry).Add(out.Monthly.Fees)
+	out.Monthly.Telemetry = add(add(out.Telemetry.MetricsCost, out.Telemetry.TracesCost), out.Telemetry.LogsCost)
+	out.Monthly.Total = add(add(out.Monthly.Planned, out.Monthly.Telemetry), out.Monthly.Fees)
+	out.Monthly.Invoice = add(add(out.Monthly.NodesAdded, out.Monthly.Telemetry), out.Monthly.Fees)
 	out.Latency = latencyOf(a, o, l7, f)
 	out.Coverage = coverageOf(a.Needs, o)
 	if a.UpgradeWindow && o.upgradeDoublesIstiod {
@@ -517,7 +520,22 @@ func resourceCost(r Resources, p UnitPrices, hours decimal.Decimal) decimal.Deci
 	if p.coreMonth.IsZero() && p.gibMonth.IsZero() { // prices not prepared by withMonth
 		p = p.withMonth(hours)
 	}
+	if r.CPUCores == 0 && r.MemoryGiB == 0 {
+		return decimal.Zero
+	}
 	return r.CPUCores.Decimal().Mul(p.coreMonth).Add(r.MemoryGiB.Decimal().Mul(p.gibMonth))
+}
+
+// add is x + y without the work when either is zero (most fees and
+// telemetry parts are).
+func add(x, y decimal.Decimal) decimal.Decimal {
+	switch {
+	case y.IsZero():
+		return x
+	case x.IsZero():
+		return y
+	}
+	return x.Add(y)
 }
 
 // withMonth prepares the core-month and GiB-month prices once per estimate,
@@ -545,22 +563,34 @@ func coverageOf(n Needs, o *Option) []NeedCoverage {
 }
 
 // citedSources collects every source the estimate names.
-func (e Estimate) citedSources() map[string]Source {
-	m := make(map[string]Source, 32)
-	add := func(ids ...string) {
-		for _, id := range ids {
-			if id != "" {
-				m[id] = Sources[id]
-			}
+func (e *Estimate) citedSources() map[string]Source {
+	m := make(map[string]Source, 48)
+	add := func(id string) {
+		if id == "" {
+			return
+		}
+		if _, ok := m[id]; !ok {
+			m[id] = Sources[id]
 		}
 	}
-	add(e.UnitPrices.Source, e.Allocatable.Source, "sku-prices", "hours-per-month")
-	for _, o := range e.Options {
-		for _, c := range o.Components {
-			add(c.Source, c.ReplicaSource, c.UsageSource)
+	add(e.UnitPrices.Source)
+	add(e.Allocatable.Source)
+	add(e.Price.Source)
+	add("hours-per-month")
+	for i := range e.Options {
+		o := &e.Options[i]
+		for j := range o.Components {
+			c := &o.Components[j]
+			add(c.Source)
+			add(c.ReplicaSource)
+			add(c.UsageSource)
 		}
-		add(o.Latency.Sources...)
-		add(o.Telemetry.Sources...)
+		for _, id := range o.Latency.Sources {
+			add(id)
+		}
+		for _, id := range o.Telemetry.Sources {
+			add(id)
+		}
 	}
 	return m
 }

@@ -103,4 +103,9 @@ func latencyParts(a Assessment, o *Option, l7 bool, f *figures) (hopLatency, []s
 	return h, srcs, note
 }
 
-func usToMs(us int64) decimal.Decimal { return decimal.New(us, -3) }
+func usToMs(us int64) decimal.Decimal {
+	if us == 0 {
+		return decimal.Zero
+	}
+	return decimal.New(us, -3)
+}
