@@ -104,6 +104,8 @@ type OptionEstimate struct {
 	Telemetry      TelemetryEstimate   `json:"telemetry"`
 	Coverage       []NeedCoverage      `json:"coverage"`
 	Notes          []string            `json:"notes"`
+
+	p99us int64 // added p99 in µs, for ranges' lean evaluations
 }
 
 // UnitPrices splits the node price into a core-hour and a GiB-hour price the
@@ -243,7 +245,8 @@ func (sz *sized) settle(nodes int) {
 
 func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrices, room Room, f *figures) OptionEstimate {
 	l7 := a.Needs.l7Needed()
-	comps := make([]sized, 0, len(o.Components))
+	var buf [8]sized // no option has more components; avoids a heap slice per option
+	comps := buf[:0]
 	var fixedCPU, fixedMem int64
 	var perNode []nodeDemand
 	for _, c := range o.Components {
@@ -283,8 +286,10 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	out := OptionEstimate{
 		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy,
 		AddedNodes: added, NodesFeasible: feasible, NodeIterations: iterations,
-		Notes:      append([]string(nil), o.Notes...),
-		Components: make([]ComponentEstimate, 0, len(comps)),
+	}
+	if !f.lean {
+		out.Notes = append([]string(nil), o.Notes...)
+		out.Components = make([]ComponentEstimate, 0, len(comps))
 	}
 	var reqCPU, reqMem, useCPU, useMem, planCPU, planMem int64
 	for _, sz := range comps {
@@ -320,18 +325,17 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	out.Planned = Resources{CPUCores: Cores(planCPU), MemoryGiB: GiB(planMem)}
 
 	hours := a.Pricing.HoursPerMonth
-	if f.lean { // ranges and curves: money and p99 only
-		out.Monthly.Total = resourceCost(out.Planned, prices, hours)
-		out.Monthly.Total = add(out.Monthly.Total, feesOf(a, o, totalNodes))
-		if f.curve { // growth curves: whole nodes and telemetry too
-			out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
-			if len(comps) > 0 {
-				t := telemetryOf(a, o, l7)
-				out.Monthly.Total = add(add(add(out.Monthly.Total, t.MetricsCost), t.TracesCost), t.LogsCost)
-			}
-			return out
+	if f.curve { // growth curves: money and nodes only
+		out.Monthly.Total = add(resourceCost(out.Planned, prices, hours), feesOf(a, o, totalNodes))
+		out.Monthly.NodesAdded = decimal.NewFromInt(int64(added)).Mul(prices.NodeHour).Mul(hours)
+		if len(comps) > 0 {
+			t := telemetryOf(a, o, l7)
+			out.Monthly.Total = add(add(add(out.Monthly.Total, t.MetricsCost), t.TracesCost), t.LogsCost)
 		}
-		out.Latency.P99 = decimal.New(latencyHop(a, o, l7, f).p99*int64(a.Hops), -3)
+		return out
+	}
+	if f.lean { // ranges: planned resources, nodes and p99; the caller prices the draws it keeps
+		out.p99us = latencyHop(a, o, l7, f).p99 * int64(a.Hops)
 		return out
 	}
 	out.Monthly.NodesAdded = decimal.Zero

@@ -161,15 +161,17 @@ func computeRanges(a Assessment) Ranges {
 	gibs := make([][]int64, nOpt)
 	nodes := make([][]int64, nOpt)
 	p99 := make([][]int64, nOpt)
-	money := make([][]decimal.Decimal, nOpt)
+	approx := make([][]float64, nOpt) // money in float, only to rank the draws
 	for i := range nOpt {
 		cores[i], gibs[i], nodes[i], p99[i] = make([]int64, RangeDraws), make([]int64, RangeDraws), make([]int64, RangeDraws), make([]int64, RangeDraws)
-		money[i] = make([]decimal.Decimal, RangeDraws)
+		approx[i] = make([]float64, RangeDraws)
 	}
 	a, s, _ := pricedInputs(a)
 	alloc := AllocatableOf(s, a.MaxPodsPerNode)
 	prices := SplitNodePrice(s, a.Pricing.CPURAMRatio).withMonth(a.Pricing.HoursPerMonth)
 	room := roomOf(a, alloc)
+	coreF, gibF := prices.coreMonth.InexactFloat64()/1e6, prices.gibMonth.InexactFloat64()/float64(gib)
+	acnsF := a.Pricing.ACNSPerNodeHour.Mul(a.Pricing.HoursPerMonth).InexactFloat64()
 	for d := range RangeDraws {
 		f := likelyFigures
 		f.lean = true
@@ -178,10 +180,32 @@ func computeRanges(a Assessment) Ranges {
 		}
 		for i := range Catalog {
 			o := estimateOption(a, &Catalog[i], alloc, prices, room, &f)
-			cores[i][d], gibs[i][d], nodes[i][d] = int64(o.Planned.CPUCores), int64(o.Planned.MemoryGiB), int64(o.AddedNodes)
-			p99[i][d] = o.Latency.P99.Shift(3).IntPart()
-			money[i][d] = o.Monthly.Total.Add(point.Options[i].Monthly.Telemetry)
+			cores[i][d], gibs[i][d], nodes[i][d], p99[i][d] = int64(o.Planned.CPUCores), int64(o.Planned.MemoryGiB), int64(o.AddedNodes), o.p99us
+			approx[i][d] = float64(cores[i][d])*coreF + float64(gibs[i][d])*gibF
+			if Catalog[i].usesACNS {
+				approx[i][d] += acnsF * float64(a.Nodes+o.AddedNodes)
+			}
 		}
+	}
+	// Money: the draws are ranked by their float approximation and only the
+	// three kept are priced exactly (planned share + fees + telemetry, which
+	// no ranged figure moves).
+	money := make([]Spread, nOpt)
+	for i := range Catalog {
+		idx := make([]int, RangeDraws)
+		for d := range idx {
+			idx[d] = d
+		}
+		slices.SortStableFunc(idx, func(x, y int) int { return cmpFloat(approx[i][x], approx[i][y]) })
+		p10, p50, p90 := ranks(RangeDraws)
+		exact := func(d int) decimal.Decimal {
+			r := Resources{CPUCores: Cores(cores[i][d]), MemoryGiB: GiB(gibs[i][d])}
+			m := add(resourceCost(r, prices, a.Pricing.HoursPerMonth), feesOf(a, &Catalog[i], a.Nodes+int(nodes[i][d])))
+			return add(m, point.Options[i].Monthly.Telemetry)
+		}
+		v := []decimal.Decimal{exact(idx[p10]), exact(idx[p50]), exact(idx[p90])}
+		slices.SortFunc(v, func(x, y decimal.Decimal) int { return x.Cmp(y) }) // float near-ties cannot invert them
+		money[i] = Spread{P10: v[0], P50: v[1], P90: v[2]}
 	}
 	r := Ranges{
 		Method:  fmt.Sprintf("Monte Carlo: %d draws, triangular (low, likely, high) per ranged figure, fixed seed %d; nearest-rank percentiles", RangeDraws, RangeSeed),
@@ -197,7 +221,7 @@ func computeRanges(a Assessment) Ranges {
 			GiB:        spreadInt(gibs[i], func(v int64) decimal.Decimal { return GiB(v).Decimal() }),
 			AddedNodes: spreadInt(nodes[i], decimal.NewFromInt),
 			AddedP99:   spreadInt(p99[i], func(v int64) decimal.Decimal { return decimal.New(v, -3) }),
-			Monthly:    spreadDec(money[i]),
+			Monthly:    money[i],
 		}
 	}
 	for i := range r.Options {
@@ -246,10 +270,14 @@ func spreadInt(v []int64, conv func(int64) decimal.Decimal) Spread {
 	return Spread{P10: conv(v[a]), P50: conv(v[b]), P90: conv(v[c])}
 }
 
-func spreadDec(v []decimal.Decimal) Spread {
-	slices.SortFunc(v, func(x, y decimal.Decimal) int { return x.Cmp(y) })
-	a, b, c := ranks(len(v))
-	return Spread{P10: v[a], P50: v[b], P90: v[c]}
+func cmpFloat(x, y float64) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
 }
 
 // RangeHeader names the columns of Ranges.Row, appended to the comparison.

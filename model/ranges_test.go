@@ -62,6 +62,13 @@ func TestRangesBracketThePointEstimate(t *testing.T) {
 	assert.True(t, or.AddedP99.P10.LessThan(o.Latency.P99) && or.AddedP99.P90.GreaterThan(o.Latency.P99), "p99 %+v vs %s", or.AddedP99, o.Latency.P99)
 	none, _ := rg.Option(OptionNoMesh)
 	assert.True(t, none.Monthly.P10.IsZero() && none.Monthly.P90.IsZero(), "no mesh costs nothing in every draw")
+	// No ranged figure moves the ingress canary: every percentile is exactly
+	// the point estimate's total, as the draws are priced exactly.
+	ing, _ := rg.Option(OptionIngressCanary)
+	pt := option(t, e, OptionIngressCanary)
+	for _, v := range []string{ing.Monthly.P10.String(), ing.Monthly.P50.String(), ing.Monthly.P90.String()} {
+		assertDec(t, pt.Monthly.Total.String(), d(v))
+	}
 }
 
 // Overlapping monthly ranges are reported both ways.
