@@ -191,6 +191,27 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 		chromedp.Text(`[data-testid="error-nodes"]`, &nodesMsg, chromedp.ByQuery),
 	))
 	assert.Equal(t, "Nodes today must be a whole number from 1 to 5000 (got 0)", nodesMsg)
+
+	// A cluster that cannot exist is refused, not priced: 100,000 pods on
+	// one node, and requests today beyond what the nodes offer.
+	var impossible, tooFull string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SetValue(`[name="pods"]`, "100000", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "1", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-pods"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-pods"]`, &impossible, chromedp.ByQuery),
+		shot.take("step1-impossible"),
+		chromedp.SetValue(`[name="pods"]`, "100", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "6", chromedp.ByQuery),
+		chromedp.SetValue(`[name="fill_mode"]`, "per_pod", chromedp.ByQuery),
+		chromedp.SetValue(`[name="app_cpu_m_per_pod"]`, "250", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-app_cpu_m_per_pod"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-app_cpu_m_per_pod"]`, &tooFull, chromedp.ByQuery),
+	))
+	assert.Contains(t, impossible, "100000 pods cannot run on 1 node(s)")
+	assert.Contains(t, tooFull, "exceed the allocatable CPU of 6 node(s) (23.16 cores)")
 }
 
 type estimateDoc struct {
