@@ -240,6 +240,9 @@ func (a *Assessment) FieldValue(key string) string {
 	case *bool:
 		return strconv.FormatBool(*p)
 	case *string:
+		if key == "fill_mode" && *p == "" {
+			return FillSpare // assessments saved before fill_mode gave spare room directly
+		}
 		return *p
 	}
 	return ""

@@ -102,3 +102,13 @@ func TestLegacySpareRoom(t *testing.T) {
 	assert.Equal(t, FillSpare, e.Room.Mode)
 	assertDec(t, "2.5", e.Room.SpareCPU.Decimal())
 }
+
+// The wizard shows an old assessment's empty fill mode as "spare", so
+// saving step 1 keeps its pricing.
+func TestLegacyFillModeShownAsSpare(t *testing.T) {
+	a := DefaultAssessment()
+	a.FillMode = ""
+	assert.Equal(t, FillSpare, a.FieldValue("fill_mode"))
+	require.NoError(t, a.SetField("fill_mode", a.FieldValue("fill_mode")))
+	assert.Equal(t, FillSpare, a.FillMode)
+}
