@@ -249,6 +249,21 @@ func Transition(st RecordState, event string, actor Principal) error {
 	return nil
 }
 
+// MaxNoteLength bounds an approval note or a rejection reason.
+const MaxNoteLength = 2000
+
+// CheckNote checks the note signed with a decision: a rejection must say
+// why; any note is at most MaxNoteLength characters.
+func CheckNote(event, note string) error {
+	switch {
+	case len([]rune(note)) > MaxNoteLength:
+		return Invalid("note", fmt.Sprintf("must be at most %d characters", MaxNoteLength))
+	case event == EventRejected && strings.TrimSpace(note) == "":
+		return Invalid("note", "must say why the record is rejected: the reason is signed into the log")
+	}
+	return nil
+}
+
 // MADR renders a record in the Markdown Architecture Decision Record
 // layout, for teams that keep ADRs in git.
 func (s RecordState) MADR() string {

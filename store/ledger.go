@@ -57,6 +57,9 @@ func (s *Store) Decide(ctx context.Context, recordID, event string, actor model.
 		if err := model.Transition(st, event, actor); err != nil {
 			return nil, err
 		}
+		if err := model.CheckNote(event, note); err != nil {
+			return nil, err
+		}
 		out := []model.LogEntry{{Event: event, RecordID: recordID, Actor: actorOf(actor), Note: note}}
 		if event == model.EventApproved && st.Completes() && st.Record.Supersedes != "" {
 			if old, ok := lookup(st.Record.Supersedes); ok && model.Transition(old, model.EventSuperseded, actor) == nil {

@@ -71,6 +71,7 @@ type Store interface {
 	// Records lists every record as its signed entries tell it; Record
 	// returns one, with its estimate and the check of its entries.
 	Records(ctx context.Context) ([]model.RecordState, model.Integrity, error)
+	QueryRecords(ctx context.Context, q model.ArchiveQuery, today time.Time) (model.ArchivePage, model.Integrity, error)
 	Record(ctx context.Context, id string) (model.RecordState, ledger.Report, error)
 	// VerifyLog checks the whole log; ExportBundle streams it for offline
 	// verification; Keys lists every public key; SigningKeyID names the
