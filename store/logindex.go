@@ -8,8 +8,8 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
-	"time"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/tlog"
