@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/store"
 	"meshwise/store/storetest"
@@ -29,7 +30,7 @@ func TestUserCommand(t *testing.T) {
 	u, hash, err := st.UserByEmail(ctx, "root@example.com")
 	require.NoError(t, err)
 	assert.Equal(t, model.RoleAdmin, u.Role)
-	assert.True(t, model.VerifyPassword(first[1], hash), "stored hashed, and the printed password matches")
+	assert.True(t, credential.VerifyPassword(first[1], hash), "stored hashed, and the printed password matches")
 	assert.NotContains(t, hash, first[1])
 
 	out.Reset()
