@@ -117,6 +117,11 @@ func TestBadBytesAreRefusedNamingTheField(t *testing.T) {
 			assert.True(t, utf8.ValidString(body), "the answer itself is clean UTF-8")
 		})
 	}
+	// A bad path parameter names no page.
+	for _, path := range []string{"/archive/%00", "/archive/a%00b/record.md", "/assessments/%ff/results", "/assessments/" + saved.ID + "/steps/%00"} {
+		resp, body := raw(t, "GET", ts.URL+path, "", nil, testToken)
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "%s: %s", path, body)
+	}
 	// Nothing was written: no user, no assessment beyond the one made above.
 	_, _, err = testStore.UserByEmail(context.Background(), "n\x00@example.com")
 	assert.Error(t, err)
