@@ -196,6 +196,7 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			if err != nil {
 				break
 			}
+			e.Hash = hex.EncodeToString(r.leaf)
 			ix.index(e)
 		}
 		rows.Close()
