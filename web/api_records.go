@@ -259,8 +259,12 @@ type decisionDoc struct {
 	Note string `json:"note"`
 }
 
-func (s *Server) apiApprove(w http.ResponseWriter, r *http.Request) { s.apiDecide(w, r, model.EventApproved) }
-func (s *Server) apiReject(w http.ResponseWriter, r *http.Request)  { s.apiDecide(w, r, model.EventRejected) }
+func (s *Server) apiApprove(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, model.EventApproved)
+}
+func (s *Server) apiReject(w http.ResponseWriter, r *http.Request) {
+	s.apiDecide(w, r, model.EventRejected)
+}
 
 func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request, event string) {
 	var in decisionDoc
