@@ -104,7 +104,7 @@ func TestLogRefusesUpdateDeleteTruncate(t *testing.T) {
 	st := storetest.Open(t)
 	appendN(t, st, newKey(t), 2)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	for _, sql := range []string{
@@ -145,7 +145,7 @@ func TestSuperuserTamperingIsCaught(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := storetest.Open(t)
 			appendN(t, st, newKey(t), 6)
-			conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+			conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 			require.NoError(t, err)
 			defer conn.Close(ctx)
 			_, err = conn.Exec(ctx, `SET session_replication_role = replica; `+tt.sql)
@@ -173,7 +173,7 @@ func TestSuperuserTamperingIsCaught(t *testing.T) {
 	env, err := attacker.Seal(payload)
 	require.NoError(t, err)
 	leaf := model.LeafHash(env)
-	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica;
@@ -238,7 +238,7 @@ func TestVerifyRecordChecksOnlyItsEntries(t *testing.T) {
 	assert.True(t, rep.OK, rep.Problem)
 	assert.Equal(t, int64(3), rep.Entries)
 
-	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica;
