@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
@@ -54,11 +55,15 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	}
 	defer st.Close()
 	var owner *store.Store
+	closeOwner := func() {}
 	if cfg.MigrateURL != "" {
 		if owner, err = store.Open(ctx, cfg.MigrateURL, store.Options{MaxConns: 2, ConnectTimeout: cfg.DBConnectTimeout}); err != nil {
 			return usageError{"MESHWISE_MIGRATE_DATABASE_URL: " + err.Error()}
 		}
-		defer owner.Close()
+		// The owner's connections close once migrations are done: the
+		// server never serves a request with them open.
+		closeOwner = sync.OnceFunc(owner.Close)
+		defer closeOwner()
 	}
 	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
 	if err != nil {
@@ -81,7 +86,9 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 			return
 		}
 		if owner != nil {
-			if !migrateUntilDone(ctx, owner, log) {
+			ok := migrateUntilDone(ctx, owner, log)
+			closeOwner()
+			if !ok {
 				return
 			}
 		} else if !waitForSchema(ctx, st, log) {
