@@ -26,4 +26,6 @@ var AppGrants = map[string][]string{
 	"log_hashes":   {"SELECT", "INSERT"},
 	"checkpoints":  {"SELECT", "INSERT"},
 	"signing_keys": {"SELECT", "INSERT"},
+	// One row per terminal transition: its key forbids a second decision.
+	"record_transitions": {"SELECT", "INSERT"},
 }

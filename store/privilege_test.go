@@ -43,8 +43,8 @@ func TestAppRoleCannotLiftTheLogGuard(t *testing.T) {
 		sql, code, message string
 	}{}
 	// A column each table has, to write an UPDATE that changes nothing.
-	columns := map[string]string{"log_entries": "seq", "log_hashes": "idx", "checkpoints": "size", "signing_keys": "key_id"}
-	for _, table := range []string{"log_entries", "log_hashes", "checkpoints", "signing_keys"} {
+	columns := map[string]string{"log_entries": "seq", "log_hashes": "idx", "checkpoints": "size", "signing_keys": "key_id", "record_transitions": "seq"}
+	for _, table := range []string{"log_entries", "log_hashes", "checkpoints", "signing_keys", "record_transitions"} {
 		denied := "permission denied for table " + table
 		tests = append(tests, []struct{ sql, code, message string }{
 			{`UPDATE ` + table + ` SET ` + columns[table] + ` = ` + columns[table], "42501", denied},

@@ -49,7 +49,13 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		cfg.DatabaseURL, cfg.MigrateURL = urls.App, urls.Owner
 		log.Info("using the private PostgreSQL cluster", "dir", cluster.Dir)
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout})
+	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
+	if err != nil {
+		return fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %w", cfg.SigningKeyFile, err)
+	}
+	// The store alone holds the signing key: the web layer asks it to
+	// propose and decide, and never signs anything itself.
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout, Signer: key, Log: log})
 	if err != nil {
 		return usageError{"DATABASE_URL: " + err.Error()}
 	}
@@ -64,10 +70,6 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		// server never serves a request with them open.
 		closeOwner = sync.OnceFunc(owner.Close)
 		defer closeOwner()
-	}
-	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
-	if err != nil {
-		return fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %w", cfg.SigningKeyFile, err)
 	}
 	// fatal carries a reason to stop found once the database answers: a
 	// server role that could lift the log's append-only guard.
@@ -104,7 +106,7 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 
 	sessions := newSessions(cfg, st)
 	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
-		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, SigningKey: key, ImportMaxBytes: cfg.ImportMaxBytes})
+		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, ImportMaxBytes: cfg.ImportMaxBytes})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
@@ -20,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"meshwise/internal/devdb"
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/store"
 )
@@ -115,25 +117,34 @@ func URLs(t testing.TB, databaseURL string) Database {
 }
 
 // Open returns a store on a fresh database migrated by the owner, signed in
-// as the application role, as the server is.
+// as the application role as the server is, that signs the decision log
+// with a fresh key.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
-	st, _ := OpenDatabase(t)
-	return st
+	return OpenAt(t, NewDatabase(t), NewSigningKey(t))
 }
 
 // OpenDatabase is Open that also returns the database's URLs.
 func OpenDatabase(t testing.TB) (*store.Store, Database) {
 	t.Helper()
 	db := New(t)
+	return OpenAt(t, db.Owner, NewSigningKey(t)), db
+}
+
+// OpenAt migrates, as the owner, the test database url (any role's URL of
+// it) names and opens a store on it signed in as the application role that
+// signs with key: two stores on one URL act as two replicas.
+func OpenAt(t testing.TB, url string, key ledger.SigningKey) *store.Store {
+	t.Helper()
+	db := URLs(t, url)
 	Migrate(t, db.Owner)
 	ctx := context.Background()
-	st, err := store.Open(ctx, db.App, store.Options{MaxConns: 8, ConnectTimeout: 5 * time.Second})
+	st, err := store.Open(ctx, db.App, store.Options{MaxConns: 8, ConnectTimeout: 5 * time.Second, Signer: key})
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
 	t.Cleanup(st.Close)
-	return st, db
+	return st
 }
 
 // Migrate applies the migrations, and the application role's grants, as the
@@ -162,6 +173,16 @@ func SuperuserURL(t testing.TB, st *store.Store) string {
 func OwnerURL(t testing.TB, st *store.Store) string {
 	t.Helper()
 	return URLs(t, "/"+st.Pool().Config().ConnConfig.Database).Owner
+}
+
+// NewSigningKey returns a fresh Ed25519 signing key.
+func NewSigningKey(t testing.TB) ledger.SigningKey {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatalf("storetest: key: %v", err)
+	}
+	return ledger.NewSigningKey(priv)
 }
 
 // AddUser creates a person with a random password and returns the password.
