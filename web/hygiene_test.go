@@ -181,6 +181,10 @@ func FuzzPostedBytes(f *testing.F) {
 		"/admin/users/{id}/role":         {"role": {"viewer"}},
 		"/api/v1/estimates":              {"title": {"payments"}, "cluster": {"prod"}, "node_sku": {"Standard_D4s_v5"}},
 		"/api/v1/curves":                 {"title": {"payments"}, "latency_source": {"aks"}},
+		"/api/v1/assessments":            {"title": {"payments"}, "cluster": {"prod"}},
+		"/api/v1/records":                {"assessment_id": {saved.ID}, "title": {"payments"}, "rationale": {"because"}},
+		"/api/v1/records/{rid}/approve":  {"note": {"fine"}},
+		"/api/v1/records/{rid}/reject":   {"note": {"not yet"}},
 	}
 	var targets []fuzzTarget
 	for _, rt := range srv.RouteTable() {

@@ -223,6 +223,13 @@ func (s *Server) RouteTable() []Route {
 		private(app("GET", "/admin/audit", ad, s.auditTrail)),
 
 		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
+		app("POST", "/api/v1/assessments", a, s.apiCreateAssessment),
+		app("GET", "/api/v1/assessments/{id}", v, s.apiGetAssessment),
+		app("GET", "/api/v1/records", v, s.apiListRecords),
+		app("POST", "/api/v1/records", a, s.apiProposeRecord),
+		app("GET", "/api/v1/records/{rid}", v, s.apiGetRecord),
+		app("POST", "/api/v1/records/{rid}/approve", ap, s.apiApprove),
+		app("POST", "/api/v1/records/{rid}/reject", ap, s.apiReject),
 		app("POST", "/api/v1/estimates", v, s.apiEstimate),
 		app("POST", "/api/v1/curves", v, s.apiCurves),
 		app("GET", "/api/v1/verify", v, s.apiVerify),
