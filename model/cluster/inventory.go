@@ -66,11 +66,11 @@ type NamespaceStats struct {
 	ProxyCPUm int64           // requests of the proxies in this namespace
 	ProxyMemB int64
 
-	// Measured by metrics-server (PodMetricsList).
+	// Measured by metrics-server (PodMetricsList); CPU in microcores.
 	MetricsPods   int
-	AppUseCPUm    int64
+	AppUseCPUu    int64
 	AppUseMemB    int64
-	ProxyUseCPUm  int64
+	ProxyUseCPUu  int64
 	ProxyUseMemB  int64
 	proxyPodNames map[string]bool // pods with a proxy, to match metrics to them
 }
@@ -132,10 +132,11 @@ type Mesh struct {
 	ProxyMemBytes  int64
 	LabelledNS     int
 	IstioRevisions []string
-	// Measured (PodMetricsList): proxies' own use, ztunnels and waypoints included.
-	ProxyUseCPUm int64
+	// Measured (PodMetricsList): proxies' own use, ztunnels and waypoints
+	// included; CPU in microcores.
+	ProxyUseCPUu int64
 	ProxyUseMemB int64
-	AppUseCPUm   int64
+	AppUseCPUu   int64
 	AppUseMemB   int64
 }
 
@@ -446,6 +447,7 @@ func (inv *Inventory) SortedNamespaces() []NamespaceStats {
 
 // SortedPools returns node pools by name.
 func (inv *Inventory) SortedPools() []Pool {
+	inv.settle()
 	out := make([]Pool, 0, len(inv.Pools))
 	for _, p := range inv.Pools {
 		out = append(out, *p)

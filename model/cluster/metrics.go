@@ -1,6 +1,10 @@
 package cluster
 
-import "strings"
+import (
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+)
 
 // addPodMetrics folds one PodMetrics item (metrics-server's last window of
 // use) into its namespace: the proxies' containers and mesh pods (ztunnel,
@@ -12,18 +16,20 @@ func (inv *Inventory) addPodMetrics(o *object) {
 	infra := infraOf(o.Metadata.Name, o.Metadata.Labels)
 	meshPod := infra == infraZtunnel || infra == infraWaypoint || strings.HasPrefix(o.Metadata.Name, "ztunnel-")
 	for _, c := range o.Containers {
-		cpu, mem := c.Usage.Cpu().MilliValue(), c.Usage.Memory().Value()
+		// Microcores: metrics-server reports nanocores, and rounding each
+		// container up to a millicore would add up over thousands of pods.
+		cpu, mem := c.Usage.Cpu().ScaledValue(resource.Micro), c.Usage.Memory().Value()
 		if meshPod || c.Name == "istio-proxy" || c.Name == "linkerd-proxy" {
-			ns.ProxyUseCPUm += cpu
+			ns.ProxyUseCPUu += cpu
 			ns.ProxyUseMemB += mem
-			inv.Mesh.ProxyUseCPUm += cpu
+			inv.Mesh.ProxyUseCPUu += cpu
 			inv.Mesh.ProxyUseMemB += mem
 			continue
 		}
-		ns.AppUseCPUm += cpu
+		ns.AppUseCPUu += cpu
 		ns.AppUseMemB += mem
 		if !ns.System {
-			inv.Mesh.AppUseCPUm += cpu
+			inv.Mesh.AppUseCPUu += cpu
 			inv.Mesh.AppUseMemB += mem
 		}
 	}
