@@ -216,7 +216,13 @@ func (inv *Inventory) addPod(o *object) {
 	if o.Spec.NodeName != "" && !ns.System {
 		inv.appPodsOnNode[o.Spec.NodeName]++
 	}
-	pr := detectProxy(o.Metadata.Annotations, o.Metadata.Labels, p.Spec.InitContainers, p.Spec.Containers)
+	infra := infraOf(o.Metadata.Name, o.Metadata.Labels)
+	pr := proxy{}
+	if infra != infraZtunnel && infra != infraWaypoint {
+		// ztunnel's and a waypoint's container is also called istio-proxy:
+		// they are mesh infrastructure, counted below, not sidecars.
+		pr = detectProxy(o.Metadata.Annotations, o.Metadata.Labels, p.Spec.InitContainers, p.Spec.Containers)
+	}
 	switch {
 	case pr.injected:
 		ns.Injected++
@@ -245,7 +251,7 @@ func (inv *Inventory) addPod(o *object) {
 		ns.Ambient++
 		ns.meshes[pr.mesh] = true
 	}
-	switch infraOf(o.Metadata.Name, o.Metadata.Labels) {
+	switch infra {
 	case infraZtunnel:
 		inv.Mesh.Ztunnels++
 		inv.addInfraRequests(ns, req)
