@@ -6,6 +6,8 @@ import (
 	"hash/fnv"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -118,7 +120,7 @@ func seenKey(kind string, o *object) (uint64, bool) {
 // add classifies one object and folds it into the inventory.
 func (f *fileReader) add(raw []byte) error {
 	var o object
-	if err := json.Unmarshal(raw, &o); err != nil {
+	if err := jsonv2.Unmarshal(raw, &o, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
 		return fmt.Errorf("%s: an item could not be read: %v", f.name, shortErr(err))
 	}
 	k := kindOf(&o)

@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Input names what a file should hold: the flag or form field it came with.
@@ -137,22 +139,23 @@ func (f *fileReader) read(r io.Reader) error {
 	if first != '{' && first != '[' {
 		return notJSON(f.name, f.in, br.peek[br.off:])
 	}
-	dec := json.NewDecoder(br)
-	dec.UseNumber()
+	// jsontext reads each list item in place, without the copy and the
+	// second validating scan encoding/json's Decoder and Unmarshal make.
+	dec := jsontext.NewDecoder(br, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 	if first == '[' {
 		return f.readArray(dec)
 	}
-	if _, err := dec.Token(); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return f.readErr(err)
 	}
 	fields := map[string]json.RawMessage{}
 	var sawItems bool
-	for dec.More() {
-		keyTok, err := dec.Token()
+	for dec.PeekKind() == '"' {
+		keyTok, err := dec.ReadToken()
 		if err != nil {
 			return f.readErr(err)
 		}
-		key, _ := keyTok.(string)
+		key := keyTok.String()
 		if key == "items" {
 			sawItems = true
 			if err := f.readArray(dec); err != nil {
@@ -160,18 +163,18 @@ func (f *fileReader) read(r io.Reader) error {
 			}
 			continue
 		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
+		v, err := dec.ReadValue()
+		if err != nil {
 			return f.readErr(err)
 		}
 		if key != "metadata" || !sawItems {
-			fields[key] = v
+			fields[key] = bytes.Clone(v)
 		}
 	}
-	if _, err := dec.Token(); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return f.readErr(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.ReadToken(); err != io.EOF {
 		return fmt.Errorf("%s holds more than one JSON document: send one output per file", f.name)
 	}
 	var kind string
@@ -186,29 +189,31 @@ func (f *fileReader) read(r io.Reader) error {
 	return f.add(raw)
 }
 
-func (f *fileReader) readArray(dec *json.Decoder) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return f.readErr(err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
+func (f *fileReader) readArray(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '[' {
+		if _, err := dec.ReadValue(); err != nil {
+			return f.readErr(err)
+		}
 		return fmt.Errorf("%s: \"items\" is not a list", f.name)
 	}
-	for dec.More() {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
+		return f.readErr(err)
+	}
+	for dec.PeekKind() != ']' {
+		raw, err := dec.ReadValue()
+		if err != nil {
 			return f.readErr(err)
 		}
 		if err := f.add(raw); err != nil {
 			return err
 		}
 	}
-	_, err = dec.Token()
+	_, err := dec.ReadToken()
 	return f.readErr(err)
 }
 
 func (f *fileReader) readErr(err error) error {
-	var se *json.SyntaxError
+	var se *jsontext.SyntacticError
 	switch {
 	case err == nil:
 		return nil
@@ -217,7 +222,7 @@ func (f *fileReader) readErr(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Errorf("%s is truncated: the JSON ends before it is complete (was the copy cut off?)", f.name)
 	case errors.As(err, &se):
-		return fmt.Errorf("%s is not valid JSON at byte %d", f.name, se.Offset)
+		return fmt.Errorf("%s is not valid JSON at byte %d", f.name, se.ByteOffset)
 	default:
 		return fmt.Errorf("%s could not be read: %v", f.name, shortErr(err))
 	}
