@@ -216,12 +216,13 @@ func (inv *Inventory) addPod(o *object) {
 	if o.Spec.NodeName != "" && !ns.System {
 		inv.appPodsOnNode[o.Spec.NodeName]++
 	}
-	infra := infraOf(o.Metadata.Name, o.Metadata.Labels)
+	labels := o.Metadata.Labels.asMap()
+	infra := infraOf(o.Metadata.Name, labels)
 	pr := proxy{}
 	if infra != infraZtunnel && infra != infraWaypoint {
 		// ztunnel's and a waypoint's container is also called istio-proxy:
 		// they are mesh infrastructure, counted below, not sidecars.
-		pr = detectProxy(o.Metadata.Annotations, o.Metadata.Labels, p.Spec.InitContainers, p.Spec.Containers)
+		pr = detectProxy(o.Metadata.Annotations.asMap(), labels, p.Spec.InitContainers, p.Spec.Containers)
 	}
 	switch {
 	case pr.injected:
@@ -297,16 +298,12 @@ func infraOf(name string, labels map[string]string) int {
 	return infraNone
 }
 
-func metaOf(m objectMeta) metav1.ObjectMeta {
-	return metav1.ObjectMeta{Name: m.Name, Labels: m.Labels}
-}
-
-func (inv *Inventory) addNode(o *object) {
-	pool := firstOf(o.Metadata.Labels, "kubernetes.azure.com/agentpool", "agentpool")
+func (inv *Inventory) addNode(o *object, labels map[string]string) {
+	pool := firstOf(labels, "kubernetes.azure.com/agentpool", "agentpool")
 	if pool == "" {
 		pool = "(no pool label)"
 	}
-	it := firstOf(o.Metadata.Labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
+	it := firstOf(labels, "node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type")
 	p := inv.pool(pool, it)
 	p.Nodes++
 	inv.Nodes++
@@ -325,7 +322,7 @@ func (inv *Inventory) addNode(o *object) {
 		inv.maxPodsSeen[pods]++
 	}
 	inv.nodePool[o.Metadata.Name] = p
-	inv.nodes = append(inv.nodes, corev1.Node{ObjectMeta: metaOf(o.Metadata), Spec: corev1.NodeSpec{Taints: o.Spec.Taints}})
+	inv.nodes = append(inv.nodes, corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: o.Metadata.Name, Labels: labels}, Spec: corev1.NodeSpec{Taints: o.Spec.Taints}})
 }
 
 // pool finds or makes the pool of a name and VM size. A pool az aks

@@ -13,7 +13,7 @@ func (inv *Inventory) addPodMetrics(o *object) {
 	inv.MetricsRead = true
 	ns := inv.ns(o.Metadata.Namespace)
 	ns.MetricsPods++
-	infra := infraOf(o.Metadata.Name, o.Metadata.Labels)
+	infra := infraOf(o.Metadata.Name, o.Metadata.Labels.asMap())
 	meshPod := infra == infraZtunnel || infra == infraWaypoint || strings.HasPrefix(o.Metadata.Name, "ztunnel-")
 	for _, c := range o.Containers {
 		// Microcores: metrics-server reports nanocores, and rounding each

@@ -39,14 +39,59 @@ type object struct {
 }
 
 type objectMeta struct {
-	Name        string            `json:"name"`
-	Namespace   string            `json:"namespace"`
-	UID         string            `json:"uid"`
-	Labels      map[string]string `json:"labels"`
-	Annotations map[string]string `json:"annotations"`
-	Owners      []struct {
-		Kind string `json:"kind"`
-	} `json:"ownerReferences"`
+	Name        string           `json:"name"`
+	Namespace   string           `json:"namespace"`
+	UID         string           `json:"uid"`
+	Labels      knownLabels      `json:"labels"`
+	Annotations knownAnnotations `json:"annotations"`
+}
+
+// knownLabels are the only labels meshwise reads of a pod; decoding them
+// into fields instead of a map per pod makes a large list markedly faster.
+// (A node's labels are read whole, for DaemonSets' selectors.)
+type knownLabels struct {
+	App            string `json:"app"`
+	K8sApp         string `json:"k8s-app"`
+	Name           string `json:"app.kubernetes.io/name"`
+	GatewayManaged string `json:"gateway.istio.io/managed"`
+	GatewayName    string `json:"istio.io/gateway-name"`
+	GatewayClass   string `json:"gateway.networking.k8s.io/gateway-class-name"`
+	DataplaneMode  string `json:"istio.io/dataplane-mode"`
+	SidecarInject  string `json:"sidecar.istio.io/inject"`
+}
+
+// knownAnnotations are the only annotations meshwise reads of a pod.
+type knownAnnotations struct {
+	SidecarStatus string `json:"sidecar.istio.io/status"`
+	Redirection   string `json:"ambient.istio.io/redirection"`
+	LinkerdInject string `json:"linkerd.io/inject"`
+	SidecarInject string `json:"sidecar.istio.io/inject"`
+}
+
+func (l knownLabels) asMap() map[string]string {
+	return pairs("app", l.App, "k8s-app", l.K8sApp, "app.kubernetes.io/name", l.Name, "gateway.istio.io/managed", l.GatewayManaged,
+		"istio.io/gateway-name", l.GatewayName, "gateway.networking.k8s.io/gateway-class-name", l.GatewayClass,
+		"istio.io/dataplane-mode", l.DataplaneMode, "sidecar.istio.io/inject", l.SidecarInject)
+}
+
+func (a knownAnnotations) asMap() map[string]string {
+	return pairs("sidecar.istio.io/status", a.SidecarStatus, "ambient.istio.io/redirection", a.Redirection,
+		"linkerd.io/inject", a.LinkerdInject, "sidecar.istio.io/inject", a.SidecarInject)
+}
+
+// pairs makes a map of the non-empty values of key, value pairs; nil when
+// all are empty, as they are on most pods.
+func pairs(kv ...string) map[string]string {
+	var m map[string]string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			if m == nil {
+				m = make(map[string]string, 2)
+			}
+			m[kv[i]] = kv[i+1]
+		}
+	}
+	return m
 }
 
 type objectSpec struct {
@@ -150,7 +195,15 @@ func (f *fileReader) add(raw []byte) error {
 	case "Pod":
 		inv.addPod(&o)
 	case "Node":
-		inv.addNode(&o)
+		var n struct {
+			Metadata struct {
+				Labels map[string]string `json:"labels"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return fmt.Errorf("%s: a node could not be read: %v", f.name, shortErr(err))
+		}
+		inv.addNode(&o, n.Metadata.Labels)
 	case "Service":
 		inv.addService(&o)
 	case "Namespace":
