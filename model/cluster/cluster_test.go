@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"meshwise/model"
 )
 
 func readAll(t *testing.T, hash bool, files ...string) *Inventory {
@@ -135,21 +133,31 @@ func TestUntypedItemsAndBOM(t *testing.T) {
 	require.NoError(t, inv.Read("bom.json", strings.NewReader("\xef\xbb\xbf"+`{"items":[{"metadata":{"name":"a","namespace":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"2","memory":"1Gi"}}}]}}]}`)))
 	assert.Equal(t, int64(2000), inv.Namespaces["x"].CPUm)
 	assert.Equal(t, int64(1<<30), inv.Namespaces["x"].MemBytes)
-	_ = model.DefaultAssessment
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"pods.json", "nodes.json", "namespaces.json", "service.json"} {
+	for _, name := range []string{"pods.json", "nodes.json", "namespaces.json", "service.json", "aks-show.json", "aks-nodepools.json", "podmetrics-istio.json", "pods-istio.json"} {
 		b, _ := os.ReadFile(filepath.Join("testdata", name))
-		f.Add(b)
+		f.Add(b, uint8(0))
 	}
-	f.Add([]byte(`{"kind":"Table"}`))
-	f.Add([]byte(`[{"kind":"Pod","spec":{"containers":[{"name":"a","resources":{"requests":{"cpu":"1e3m"}}}]}}]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		inv := New(false)
-		if err := inv.Read("fuzz.json", strings.NewReader(string(b))); err != nil {
+	f.Add([]byte(`{"kind":"Table"}`), uint8(1))
+	f.Add([]byte(`[{"kind":"Pod","spec":{"containers":[{"name":"a","resources":{"requests":{"cpu":"1e3m"}}}]}}]`), uint8(1))
+	f.Add([]byte("\xff\xfe{\x00}\x00"), uint8(2))
+	f.Add([]byte(`{"items":[{"kind":"DaemonSet","metadata":{"name":"d"},"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{}}}}}}]}`), uint8(5))
+	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
+		in := append([]Input{Any}, Inputs...)[int(which)%(len(Inputs)+1)]
+		inv := New(which%2 == 1)
+		if err := inv.ReadAs(in, "fuzz.json", strings.NewReader(string(b))); err != nil {
+			require.Contains(t, err.Error(), "fuzz.json", "every message names the file")
 			return
 		}
-		_ = inv.Assessment().Validate()
+		p, err := inv.Prefill()
+		if err != nil {
+			return
+		}
+		require.NoError(t, p.Assessment.Validate(), "a prefill that passed its bounds is a valid assessment")
+		_, _, _ = inv.WhatIf(p.Assessment)
+		_ = inv.Report()
+		_ = inv.Observation()
 	})
 }
