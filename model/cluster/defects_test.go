@@ -170,6 +170,7 @@ func TestWorkloadsGiveExpectedPodsAndMesh(t *testing.T) {
 	assert.Equal(t, int64(3*300), shop.ExpectedCPUm, "template requests × replicas, the proxy included")
 	assert.Equal(t, []string{model.OptionIstioSidecar}, inv.Namespaces["data"].Meshes(), "the CronJob's template asks for a sidecar")
 	assert.Equal(t, 1, inv.Workloads["ReplicaSet"])
+	assert.Equal(t, "Istio sidecar", inv.Mesh.Detected(), "injected Deployments are an existing mesh")
 
 	// DaemonSets × the nodes they match, when nodes are given.
 	inv = New(false)
@@ -206,6 +207,7 @@ func TestNamespaceLabelsEnrolPodsPerNamespace(t *testing.T) {
 		assert.Equal(t, meshes, inv.Namespaces[ns].Meshes(), ns)
 	}
 	assert.Equal(t, 4, inv.Namespaces["b"].MeshedPods(false), "the opted-out deployment is left out")
+	assert.Equal(t, "Istio sidecar, Istio ambient, Linkerd", inv.Mesh.Detected(), "labels alone")
 }
 
 // Defect: a pods-only import wrote the defaults as if measured, and

@@ -132,6 +132,9 @@ type Mesh struct {
 	ProxyMemBytes  int64
 	LabelledNS     int
 	IstioRevisions []string
+	// Meshes that workload templates or namespace labels ask for, as option
+	// IDs: what runs when no pod list was given.
+	Declared []string
 	// Measured (PodMetricsList): proxies' own use, ztunnels and waypoints
 	// included; CPU in microcores.
 	ProxyUseCPUu int64
@@ -140,16 +143,18 @@ type Mesh struct {
 	AppUseMemB   int64
 }
 
-// Detected names the meshes found, or "none".
+// Detected names the meshes found, or "none": from pods, or else from
+// what workload templates and namespace labels ask for.
 func (m Mesh) Detected() string {
+	declared := func(id string) bool { return contains(m.Declared, id) }
 	var found []string
-	if m.IstioSidecars > 0 {
+	if m.IstioSidecars > 0 || declared(model.OptionIstioSidecar) {
 		found = append(found, "Istio sidecar")
 	}
-	if m.Ztunnels > 0 || m.AmbientPods > 0 {
+	if m.Ztunnels > 0 || m.AmbientPods > 0 || declared(model.OptionIstioAmbient) {
 		found = append(found, "Istio ambient")
 	}
-	if m.LinkerdProxies > 0 {
+	if m.LinkerdProxies > 0 || declared(model.OptionLinkerd) {
 		found = append(found, "Linkerd")
 	}
 	if m.CiliumAgents > 0 {
@@ -159,6 +164,13 @@ func (m Mesh) Detected() string {
 		return "none"
 	}
 	return strings.Join(found, ", ")
+}
+
+func (m *Mesh) declare(id string) {
+	if id != "" && !contains(m.Declared, id) {
+		m.Declared = append(m.Declared, id)
+		sort.Strings(m.Declared)
+	}
 }
 
 // New returns an empty inventory.
@@ -386,6 +398,7 @@ func (inv *Inventory) addNamespace(n *corev1.Namespace) {
 	if m := namespaceMesh(n.Labels, n.Annotations); m != "" {
 		ns.nsMesh = m
 		ns.meshes[m] = true
+		inv.Mesh.declare(m)
 	}
 	if len(ns.Labels) > 0 {
 		inv.Mesh.LabelledNS++

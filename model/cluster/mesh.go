@@ -94,6 +94,7 @@ func (inv *Inventory) addWorkload(w workload) {
 	pr := detectProxy(w.template.Annotations, w.template.Labels, w.template.Spec.InitContainers, w.template.Spec.Containers)
 	if pr.mesh != "" {
 		ns.meshes[pr.mesh] = true
+		inv.Mesh.declare(pr.mesh)
 	}
 	if w.daemon {
 		inv.daemonSets = append(inv.daemonSets, w)
