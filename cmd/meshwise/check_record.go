@@ -4,30 +4,33 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"meshwise/ledger"
 	"meshwise/model"
 )
 
 // baselineFromBundle is the one place the drift guard reads the decision
-// log: it verifies an exported bundle, replays it and turns the record's
-// option, scope, review date, status and approved figures into a baseline.
+// log: it verifies an exported bundle entry by entry (signatures, links and
+// the keys' trust walk, against the bundle's own keys), replays it and
+// turns the record's option, scope, review date, status and approved
+// figures into a baseline.
 func baselineFromBundle(raw []byte, id string) (model.DriftBaseline, error) {
-	var b model.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil || b.Format != model.BundleFormat {
-		return model.DriftBaseline{}, fmt.Errorf("not a meshwise bundle (%s)", model.BundleFormat)
+	var b ledger.Bundle
+	if err := json.Unmarshal(raw, &b); err != nil || b.Format != ledger.BundleFormat {
+		return model.DriftBaseline{}, fmt.Errorf("not a meshwise bundle (%s)", ledger.BundleFormat)
 	}
 	if rep := b.Verify(nil, nil); !rep.OK {
 		return model.DriftBaseline{}, fmt.Errorf("the bundle does not verify (entry %d: %s): check against a log you can trust", rep.FirstBad, rep.Problem)
 	}
-	keys := model.KeyMap(b.Keys)
+	v := ledger.NewVerifier(ledger.KeyMap(b.Keys))
 	entries := make([]model.LogEntry, 0, len(b.Entries))
-	for _, raw := range b.Entries {
-		env, err := model.OpenEnvelope(raw, keys)
+	for _, env := range b.Entries {
+		_, payload, err := v.Add(env)
 		if err != nil {
-			return model.DriftBaseline{}, err
+			return model.DriftBaseline{}, fmt.Errorf("the bundle does not verify: %v", err)
 		}
 		var e model.LogEntry
-		if err := json.Unmarshal(env.Payload, &e); err != nil {
-			return model.DriftBaseline{}, fmt.Errorf("an entry's payload could not be read")
+		if err := json.Unmarshal(payload, &e); err != nil {
+			return model.DriftBaseline{}, fmt.Errorf("entry %d's payload could not be read", len(entries))
 		}
 		entries = append(entries, e)
 	}

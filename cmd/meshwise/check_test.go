@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/ledger"
 	"meshwise/model"
 )
 
@@ -31,25 +32,25 @@ func approvedBundle(t *testing.T, reviewBy string, events ...string) string {
 		Scope: []string{"a", "b"}, Rationale: "L4 mTLS at the lowest tax", ReviewBy: reviewBy, Estimate: est}
 	seed := make([]byte, ed25519.SeedSize)
 	seed[0] = 7
-	key := model.NewSigningKey(ed25519.NewKeyFromSeed(seed))
+	key := ledger.NewSigningKey(ed25519.NewKeyFromSeed(seed))
 	var envs [][]byte
 	prev := ""
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	for i, ev := range append([]string{model.EventProposed}, events...) {
-		e := model.LogEntry{Seq: int64(i), Prev: prev, Time: model.LogTime(at.Add(time.Duration(i) * time.Minute)), Event: ev, RecordID: "r-1",
+		e := model.LogEntry{Seq: int64(i), Prev: prev, Time: ledger.LogTime(at.Add(time.Duration(i) * time.Minute)), Event: ev, RecordID: "r-1",
 			Actor: model.Actor{ID: fmt.Sprint(i), Email: fmt.Sprintf("p%d@example.com", i), Role: model.RoleApprover}}
 		if ev == model.EventProposed {
 			e.Record = &rec
 		}
-		payload, err := model.CanonicalJSON(e)
+		payload, err := ledger.Canonical(e)
 		require.NoError(t, err)
 		env, err := key.Seal(payload)
 		require.NoError(t, err)
-		leaf := model.LeafHash(env)
+		leaf := ledger.LeafHash(env)
 		prev = hex.EncodeToString(leaf[:])
 		envs = append(envs, env)
 	}
-	b := model.Bundle{Format: model.BundleFormat, Entries: envs, Keys: []model.PublicKey{key.Public()}}
+	b := ledger.Bundle{Format: ledger.BundleFormat, Entries: envs, Keys: []ledger.PublicKey{key.Public()}}
 	require.True(t, b.Verify(nil, nil).OK, b.Verify(nil, nil).Problem)
 	raw, err := json.Marshal(b)
 	require.NoError(t, err)
@@ -122,7 +123,7 @@ func TestCheckInputErrorsExitTwo(t *testing.T) {
 	tampered := filepath.Join(t.TempDir(), "tampered.json")
 	raw, err := os.ReadFile(bundle)
 	require.NoError(t, err)
-	var b model.Bundle
+	var b ledger.Bundle
 	require.NoError(t, json.Unmarshal(raw, &b))
 	b.Entries[0] = bytes.Replace(b.Entries[0], []byte(`"sig":"`), []byte(`"sig":"AAAA`), 1)
 	raw, _ = json.Marshal(b)
