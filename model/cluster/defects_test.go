@@ -228,9 +228,10 @@ func TestPodsOnlyImportSaysWhatIsADefault(t *testing.T) {
 	assert.Equal(t, Default, p.Fields["node_sku"].Source)
 	assert.Equal(t, Derived, p.Fields["nodes"].Source, "not measured: no node list was given")
 	assert.Equal(t, 232, p.Assessment.Nodes, "58,000 pods need 232 nodes at 250 pods each")
-	for _, f := range prefilled {
-		assert.Contains(t, []string{Measured, Derived, Default}, p.Fields[f].Source, f)
+	for _, f := range model.InputFields {
+		assert.Contains(t, []string{Measured, Derived, Default}, p.Fields[f.Key].Source, f.Key)
 	}
+	assert.Equal(t, Default, p.Fields["east_west_rps"].Source)
 	require.NoError(t, p.Assessment.Validate())
 }
 

@@ -42,6 +42,9 @@ func (inv *Inventory) Prefill() (Prefill, error) {
 	a := model.DefaultAssessment()
 	out := Prefill{Fields: map[string]Provenance{}}
 	set := func(field, source, why string) { out.Fields[field] = Provenance{Source: source, Why: why} }
+	for _, f := range model.InputFields {
+		set(f.Key, Default, "")
+	}
 	for _, f := range prefilled {
 		set(f, Default, "")
 	}
