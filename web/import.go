@@ -52,12 +52,18 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 		case "hash_names":
 			b, _ := io.ReadAll(io.LimitReader(part, 16))
 			inv.HashNames = strings.TrimSpace(string(b)) == "true"
-		case "files":
+		case "files", "aks", "nodepools", "nodes", "namespaces", "deployments", "services", "pods", "metrics":
 			if part.FileName() == "" {
 				continue
 			}
 			files++
-			if err := inv.Read(part.FileName(), part); err != nil {
+			// "files" are classified by content; a named field is like a
+			// command-line flag: its file must hold what it says.
+			in := cluster.Input(part.FormName())
+			if in == "files" {
+				in = cluster.Any
+			}
+			if err := inv.ReadAs(in, part.FileName(), part); err != nil {
 				if body.over {
 					s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
 					return

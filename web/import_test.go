@@ -122,3 +122,22 @@ func TestImportRefusesWhatAnAssessmentCannotHold(t *testing.T) {
 	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	assert.Contains(t, body, "1001 workload namespaces; an assessment covers at most 1,000")
 }
+
+func TestImportNamedFieldsActLikeFlags(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, err := mw.CreateFormFile("pods", "nodes.json")
+	require.NoError(t, err)
+	_, _ = fw.Write(fixture(t, "nodes.json"))
+	require.NoError(t, mw.Close())
+	req, _ := http.NewRequest("POST", ts.URL+"/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b := new(bytes.Buffer)
+	_, _ = b.ReadFrom(resp.Body)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, html.UnescapeString(b.String()), "nodes.json was given as --pods but holds nodes objects (kind Node)")
+}
