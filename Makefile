@@ -57,7 +57,7 @@ browser:
 
 ## bench: the benchmarks reported in docs/BENCHMARKS.md
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./web/
+	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./ledger/ ./web/
 
 clean:
 	rm -rf bin

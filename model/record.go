@@ -36,24 +36,24 @@ type Check struct {
 // DecisionRecord is what a team decided, on which evidence, with which way
 // back. It is written once, into a "proposed" log entry, and never changed.
 type DecisionRecord struct {
-	Title          string   `json:"title"`
-	Cluster        string   `json:"cluster"`
-	ResourceGroup  string   `json:"resource_group"`
-	Option         string   `json:"option"` // a catalog option ID; "no-mesh" for no mesh
-	OptionName     string   `json:"option_name"`
-	Owner          string   `json:"owner"`
-	Approvers      []string `json:"approvers"`
-	Scope          []string `json:"scope"` // approved namespaces
-	Rationale      string   `json:"rationale"`
-	Evidence       []Check  `json:"evidence"`
-	Acceptance     []string `json:"acceptance"`
-	Rollback       []string `json:"rollback"`
-	ReviewBy       string   `json:"review_by"` // YYYY-MM-DD
-	Supersedes     string   `json:"supersedes,omitempty"`
-	Quorum         int      `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
-	AssessmentID   string   `json:"assessment_id"`
-	Recommendation string   `json:"recommendation"` // the verdict's headline at proposal time
-	Estimate       Estimate `json:"estimate"`       // inputs, figures and model version
+	Title          string    `json:"title"`
+	Cluster        string    `json:"cluster"`
+	ResourceGroup  string    `json:"resource_group"`
+	Option         string    `json:"option"` // a catalog option ID; "no-mesh" for no mesh
+	OptionName     string    `json:"option_name"`
+	Owner          string    `json:"owner"`
+	Approvers      []string  `json:"approvers"`
+	Scope          []string  `json:"scope"` // approved namespaces
+	Rationale      string    `json:"rationale"`
+	Evidence       []Check   `json:"evidence"`
+	Acceptance     []string  `json:"acceptance"`
+	Rollback       []string  `json:"rollback"`
+	ReviewBy       string    `json:"review_by"` // YYYY-MM-DD
+	Supersedes     string    `json:"supersedes,omitempty"`
+	Quorum         int       `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
+	AssessmentID   string    `json:"assessment_id"`
+	Recommendation string    `json:"recommendation"`     // the verdict's headline at proposal time
+	Estimate       *Estimate `json:"estimate,omitempty"` // inputs, figures and model version
 }
 
 // Validate checks a record before it is proposed.
@@ -265,16 +265,20 @@ func (s RecordState) MADR() string {
 	fmt.Fprintf(&b, "# %s\n\n## Context and Problem Statement\n\nShould cluster %s adopt a service mesh, which one, and at what cost? Owner: %s. Scope: %s.\n\n",
 		r.Title, r.Cluster, r.Owner, strings.Join(r.Scope, ", "))
 	fmt.Fprintf(&b, "## Considered Options\n\n")
-	opts := append([]OptionEstimate(nil), r.Estimate.Options...)
+	est := r.Estimate
+	if est == nil {
+		est = &Estimate{}
+	}
+	opts := append([]OptionEstimate(nil), est.Options...)
 	sort.SliceStable(opts, func(i, j int) bool { return opts[i].Monthly.Total.LessThan(opts[j].Monthly.Total) })
 	for _, o := range opts {
-		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", o.Name, o.Monthly.Total.StringFixed(2), r.Estimate.Currency, o.AddedNodes, o.Latency.P99)
+		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", o.Name, o.Monthly.Total.StringFixed(2), est.Currency, o.AddedNodes, o.Latency.P99)
 	}
 	fmt.Fprintf(&b, "\n## Decision Outcome\n\nChosen option: \"%s\", because %s\n\nmeshwise's verdict at proposal time: %s\n\n", r.OptionName, r.Rationale, r.Recommendation)
 	fmt.Fprintf(&b, "### Consequences\n\n")
-	if o, ok := r.Estimate.Option(r.Option); ok {
-		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, r.Estimate.SKU.Name)
-		fmt.Fprintf(&b, "* Money: %s %s per month (model %s).\n", o.Monthly.Total.StringFixed(2), r.Estimate.Currency, r.Estimate.ModelVersion)
+	if o, ok := est.Option(r.Option); ok {
+		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, est.SKU.Name)
+		fmt.Fprintf(&b, "* Money: %s %s per month (model %s).\n", o.Monthly.Total.StringFixed(2), est.Currency, est.ModelVersion)
 		fmt.Fprintf(&b, "* Operated by: %s.\n", o.OperatedBy)
 	}
 	fmt.Fprintf(&b, "* Rollback:\n")

@@ -323,6 +323,9 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 	for id, st := range overlay {
 		ix.put(id, *st)
 	}
+	for _, r := range results {
+		s.appended.Add(int64(len(r.entries)))
+	}
 	return results, nil
 }
 

@@ -225,6 +225,23 @@ func TestConcurrentAppendsNeverFork(t *testing.T) {
 	key := storetest.NewSigningKey(t)
 	stores := []*store.Store{storetest.OpenAt(t, url, key), storetest.OpenAt(t, url, key)}
 	const writers, each = 16, 10
+	stop := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() { // a page reading while two replicas append
+		defer close(readerDone)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, integrity, err := stores[1].Records(ctx)
+			if err != nil || !integrity.OK {
+				t.Errorf("a reader during appends saw %v %+v", err, integrity)
+				return
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
@@ -239,6 +256,8 @@ func TestConcurrentAppendsNeverFork(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(stop)
+	<-readerDone
 	rep, err := stores[0].VerifyLog(ctx)
 	require.NoError(t, err)
 	assert.True(t, rep.OK, rep.Problem)

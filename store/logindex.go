@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"strconv"
 	"sync"
 
-	"github.com/gowebpki/jcs"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -55,7 +55,7 @@ func (ix *logIndex) put(id string, st model.RecordState) {
 	if _, ok := ix.records[id]; !ok {
 		ix.order = append(ix.order, id)
 	}
-	st.Record.Estimate = model.Estimate{}
+	st.Record.Estimate = nil
 	for i := range st.History {
 		st.History[i].Record = nil
 	}
@@ -152,14 +152,14 @@ func firstSigner(envelope []byte) string {
 // sameJSON compares the jsonb copy (PostgreSQL's text form) with the signed
 // payload as JSON values, through their canonical forms.
 func sameJSON(jsonCopy, payload []byte) bool {
-	a, err := jcs.Transform(jsonCopy)
+	a, err := ledger.Transform(jsonCopy)
 	if err != nil {
 		return false
 	}
 	if bytes.Equal(a, payload) {
 		return true
 	}
-	b, err := jcs.Transform(payload)
+	b, err := ledger.Transform(payload)
 	return err == nil && bytes.Equal(a, b)
 }
 
@@ -201,7 +201,9 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			return integrityError(ix.v.Err())
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 ORDER BY size`, ix.latestCheckpoint)
+	// Only checkpoints of entries already read: another replica may have
+	// committed more since.
+	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 AND size <= $2 ORDER BY size`, ix.latestCheckpoint, ix.v.Size())
 	if err != nil {
 		return err
 	}
@@ -317,17 +319,23 @@ func integrityError(err error) error {
 }
 
 // refresh brings the index up to the stored head, and notices rows removed
-// or renumbered below it.
+// or renumbered below it and a stored tree that does not end at the latest
+// checkpoint. It reads one snapshot, taken while holding the index, so
+// appends by this process or another replica never look like removals.
 func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	ix := s.index
-	var count, head int64
-	if err := s.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
-		return model.Integrity{}, wrap(err, "unable to read the log")
-	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	err := ix.catchUp(ctx, s.pool)
-	if err != nil && ix.v.Err() == nil {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	defer tx.Rollback(ctx)
+	var count, head int64
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	if err := ix.catchUp(ctx, tx); err != nil && ix.v.Err() == nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if ix.v.Err() == nil && count != head {
@@ -335,6 +343,9 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	}
 	if ix.v.Err() == nil && head < ix.v.Size() {
 		ix.v.Fail(head, "entries were removed: the log held %d entries and now holds %d", ix.v.Size(), head)
+	}
+	if ix.v.Err() == nil {
+		_ = ix.checkHead(ctx, tx) // a fault is kept in the verifier
 	}
 	if f := ix.v.Err(); f != nil {
 		s.logIntegrity(f.Error())
@@ -403,6 +414,11 @@ func (s *Store) Record(ctx context.Context, id string) (model.RecordState, ledge
 		seqs = append(seqs, e.Seq)
 	}
 	ix.mu.Unlock()
+	if !ok && !integrity.OK {
+		// The record may sit beyond the entry that fails: say so, never 404.
+		return model.RecordState{ID: id, Status: model.StatusIntegrityFailure, Record: model.DecisionRecord{Title: "Record " + id + " (unverifiable)"}},
+			ledger.Report{FirstBad: integrity.FirstBad, Problem: integrity.Problem}, nil
+	}
 	if !ok {
 		return model.RecordState{}, ledger.Report{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", id)
 	}
@@ -612,6 +628,37 @@ func (s *Store) ExportBundle(ctx context.Context, w io.Writer) error {
 	for rows.Next() {
 		if err := bw.Entry(rows.RawValues()[0]); err != nil {
 			return err // the client went away
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err, "unable to read the log")
+	}
+	rows.Close()
+	// What the database keeps beside each entry, so `meshwise verify` can
+	// name a copy that disagrees with what was signed.
+	rows, err = tx.Query(ctx, `SELECT e.seq, e.event, coalesce(e.record_id::text, ''), e.key_id, e.leaf_hash, e.payload::text,
+		array(SELECT h.hash FROM log_hashes h
+		      WHERE h.idx >= 2 * e.seq - bit_count(e.seq::bit(64))
+		        AND h.idx < 2 * (e.seq + 1) - bit_count((e.seq + 1)::bit(64))
+		      ORDER BY h.idx)
+		FROM log_entries e ORDER BY e.seq`)
+	if err != nil {
+		return wrap(err, "unable to read the log")
+	}
+	for rows.Next() {
+		var c ledger.StoredColumns
+		var leaf []byte
+		var text string
+		var hashes [][]byte
+		if err := rows.Scan(&c.Seq, &c.Event, &c.RecordID, &c.KeyID, &leaf, &text, &hashes); err != nil {
+			return wrap(err, "unable to read the log")
+		}
+		c.LeafHash, c.CopySHA256 = hex.EncodeToString(leaf), ledger.CopyDigest([]byte(text))
+		for _, h := range hashes {
+			c.Hashes = append(c.Hashes, hex.EncodeToString(h))
+		}
+		if err := bw.Stored(c); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -74,7 +74,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
 		Rationale: strings.TrimSpace(f.Rationale), Acceptance: lines(f.Acceptance), Rollback: lines(f.Rollback),
 		ReviewBy: strings.TrimSpace(f.ReviewBy), Supersedes: strings.TrimSpace(f.Supersedes),
-		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: an.est,
+		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &an.est,
 	}
 	for _, l := range lines(f.Evidence) {
 		name, cmd, ok := strings.Cut(l, "|")
@@ -165,7 +165,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	v := views.RecordView{State: st, Verify: rep, Rows: st.Record.Estimate.ComparisonRows(),
+	var rows [][]string
+	if st.Record.Estimate != nil {
+		rows = st.Record.Estimate.ComparisonRows()
+	}
+	v := views.RecordView{State: st, Verify: rep, Rows: rows,
 		OwnProposal:  p.User.ID == st.Proposer.ID && st.Status == model.StatusProposed,
 		CanSupersede: rep.OK && p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
 	if rep.OK && st.Status == model.StatusProposed && p.User.ID != st.Proposer.ID {

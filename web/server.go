@@ -79,6 +79,9 @@ type Store interface {
 	ExportBundle(ctx context.Context, w io.Writer) error
 	Keys(ctx context.Context) ([]ledger.PublicKey, error)
 	SigningKeyID() string
+	// LogStats counts appended entries and the distinct integrity failures
+	// this process has seen.
+	LogStats() (appended, integrityFailures int64)
 }
 
 // Config holds the web layer's settings.
@@ -124,7 +127,11 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 		cfg.ProxyHeader = "X-Forwarded-Email"
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_appended_entries_total", Help: "Decision-log entries this process signed and stored."},
+			func() float64 { n, _ := store.LogStats(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_integrity_failures_total", Help: "Distinct decision-log integrity failures this process has seen (any value above 0 needs a person)."},
+			func() float64 { _, n := store.LogStats(); return float64(n) }))
 	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2)}
 	if s.sessions != nil {
 		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
