@@ -39,6 +39,9 @@ func baselineFromBundle(raw []byte, id string) (model.DriftBaseline, error) {
 			continue
 		}
 		r := st.Record
+		if r.Estimate == nil {
+			return model.DriftBaseline{}, fmt.Errorf("record %s carries no estimate: the figures it was approved on are unknown", id)
+		}
 		base := model.DriftBaseline{RecordID: st.ID, Status: st.Status, Option: r.Option, Scope: r.Scope, ReviewBy: r.ReviewBy, MeshedPods: r.Estimate.Assessment.Pods}
 		if o, ok := r.Estimate.Option(r.Option); ok {
 			base.ProxyRequests, base.ProxyUsage = o.DataPlane()

@@ -29,7 +29,7 @@ func approvedBundle(t *testing.T, reviewBy string, events ...string) string {
 	est, err := model.Compute(a)
 	require.NoError(t, err)
 	rec := model.DecisionRecord{Title: "ambient for a and b", Cluster: "prod", Option: model.OptionIstioAmbient, OptionName: "Istio ambient", Owner: "ana@example.com",
-		Scope: []string{"a", "b"}, Rationale: "L4 mTLS at the lowest tax", ReviewBy: reviewBy, Estimate: est}
+		Scope: []string{"a", "b"}, Rationale: "L4 mTLS at the lowest tax", ReviewBy: reviewBy, Estimate: &est}
 	seed := make([]byte, ed25519.SeedSize)
 	seed[0] = 7
 	key := ledger.NewSigningKey(ed25519.NewKeyFromSeed(seed))
