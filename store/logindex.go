@@ -9,6 +9,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/tlog"
@@ -29,12 +30,14 @@ type logIndex struct {
 	v                *ledger.Verifier
 	records          map[string]*model.RecordState // estimates left out: pages read them from the signed bytes
 	order            []string                      // record IDs, oldest proposal first
+	position         map[string]int                // record ID → index in order
+	text             map[string]string             // record ID → what text search looks in
 	latestCheckpoint int64
 }
 
 func newLogIndex() *logIndex {
 	keys := map[string]ed25519.PublicKey{}
-	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}}
+	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}}
 }
 
 // querier is a pool or a transaction.
@@ -53,7 +56,9 @@ func (ix *logIndex) state(id string) (model.RecordState, bool) {
 
 func (ix *logIndex) put(id string, st model.RecordState) {
 	if _, ok := ix.records[id]; !ok {
+		ix.position[id] = len(ix.order)
 		ix.order = append(ix.order, id)
+		ix.text[id] = st.SearchText()
 	}
 	st.Record.Estimate = nil
 	for i := range st.History {
@@ -191,6 +196,7 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			if err != nil {
 				break
 			}
+			e.Hash = hex.EncodeToString(r.leaf)
 			ix.index(e)
 		}
 		rows.Close()
@@ -386,6 +392,33 @@ func (s *Store) Records(ctx context.Context) ([]model.RecordState, model.Integri
 	}
 	ix.mu.Unlock()
 	return out, integrity, nil
+}
+
+// QueryRecords filters, orders and pages the archive in memory, over the
+// verified index: what is searched and filtered on is what was signed.
+func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today time.Time) (model.ArchivePage, model.Integrity, error) {
+	integrity, err := s.refresh(ctx)
+	if err != nil {
+		return model.ArchivePage{}, integrity, err
+	}
+	ix := s.index
+	ix.mu.Lock()
+	var matches []*model.RecordState
+	var order []int
+	for i, id := range ix.order {
+		st := ix.records[id]
+		if q.Matches(st, ix.text[id], today) {
+			matches, order = append(matches, st), append(order, i)
+		}
+	}
+	page := q.Page(matches, order)
+	ix.mu.Unlock()
+	if !integrity.OK {
+		for i := range page.Rows {
+			page.Rows[i].Status = model.StatusIntegrityFailure
+		}
+	}
+	return page, integrity, nil
 }
 
 // Record returns one record with its estimate, read from the signed bytes

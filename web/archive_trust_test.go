@@ -102,7 +102,7 @@ func TestPagesNeverShowAForgedStatus(t *testing.T) {
 	_, body := as(t, boTok, "GET", ts.URL+"/archive", nil)
 	require.Contains(t, body, "rejected")
 
-	conn, err := pgx.Connect(ctx, testStore.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, testStore))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET event = 'approved', payload = jsonb_set(payload, '{event}', '"approved"') WHERE seq = 1`)

@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"io"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
-	"meshwise/store"
-	"meshwise/web"
 )
 
 // runUser manages people from the command line:
@@ -37,17 +36,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if cfg.DatabaseURL == "" {
-		return usageError{"user: DATABASE_URL is not set"}
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DBConnectTimeout})
+	st, err := openMigrated(ctx, cfg, "user")
 	if err != nil {
-		return usageError{"DATABASE_URL: " + err.Error()}
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	defer st.Close()
 	audit := func(event, detail string) {
 		_ = st.Audit(ctx, model.AuditEvent{Event: event, ActorEmail: "meshwise user (CLI)", Subject: email, Detail: detail, Address: "local"})
 	}
@@ -57,8 +50,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return usageError{"user add: --role " + model.ErrorFieldMessage(err)}
 		}
-		password := web.NewPassword()
-		u, err := st.CreateUser(ctx, email, *name, role, model.HashPassword(password, web.NewSalt()))
+		password := credential.NewPassword()
+		u, err := st.CreateUser(ctx, email, *name, role, credential.HashPassword(password))
 		if err != nil {
 			return err
 		}
@@ -83,9 +76,9 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		password := web.NewPassword()
-		if err := st.SetPassword(ctx, u.ID, model.HashPassword(password, web.NewSalt())); err != nil {
-			return err
+		password := credential.NewPassword()
+		if _, err := st.SetPassword(ctx, u.ID, credential.HashPassword(password)); err != nil {
+			return err // on success the new epoch has ended the person's sessions
 		}
 		audit("password reset", "")
 		fmt.Fprintf(stdout, "new password for %s (shown once): %s\n", email, password)
