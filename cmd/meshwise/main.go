@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // usageError marks a mistake in the command line or configuration: exit 2.
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
 	case "import":
 		return runImport(args, stdout, stderr)
+	case "check":
+		return runCheck(args, time.Now, stdout, stderr)
 	case "keygen":
 		return runKeygen(args, getenv, stdout, stderr)
 	case "verify":
@@ -92,7 +95,10 @@ const usage = `usage: meshwise <command>
   migrate   apply pending migrations as MESHWISE_MIGRATE_DATABASE_URL (the schema owner) and exit
   estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
             [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
-  import    derive an assessment from kubectl JSON: --pods F --nodes F [...] > assessment.json
+  import    read kubectl and az JSON and print the inventory beside the assessment it prefills:
+            --aks F --nodes F --pods F [--metrics F ...] [-o table|json] [--assessment-only]
+  check     compare a running cluster with an approved record (exit 0 clean, 4 drift, 2 input error):
+            --bundle FILE --record ID --pods F [--nodes F ...] [--tolerance 25] [-o text|json]
   keygen    write a new Ed25519 signing key (-o FILE, --force)
   verify    verify an exported bundle offline: verify [--checkpoint FILE] [--key FILE] bundle.json
   record    propose -f decision.json | show ID: decisions as code against a server
