@@ -50,6 +50,7 @@ type Assessment struct {
 	Needs                    Needs           `json:"needs"`
 	Pricing                  Pricing         `json:"pricing"`
 	Telemetry                Telemetry       `json:"telemetry"`
+	Preferences              Preferences     `json:"preferences,omitempty"` // judgement weights of the decision rules
 	// Overrides replace catalog defaults, keyed "option/component".
 	Overrides map[string]Override `json:"overrides,omitempty"`
 }
@@ -71,6 +72,9 @@ type Needs struct {
 	NewToKubernetes   bool `json:"new_to_kubernetes"`  // the team is still learning Kubernetes
 	PreferManaged     bool `json:"prefer_managed"`     // prefer AKS-managed over self-managed
 	AcceptPreview     bool `json:"accept_preview"`     // preview features (no SLA) are acceptable for production
+	// Levels marks a need "must" or "want"; a need not listed takes its
+	// default (see Level).
+	Levels map[string]string `json:"levels,omitempty"`
 }
 
 // Running is what already runs on the cluster (an import can fill it); it
@@ -293,6 +297,7 @@ func (a Assessment) Validate() error {
 	v.int("telemetry.callees_per_service", t.CalleesPerService, boundCallees)
 	v.int("telemetry.response_codes", t.ResponseCodes, boundCodes)
 	v.int("telemetry.span_bytes", t.SpanBytes, boundSpanBytes)
+	v.needsAndWeights(a)
 	keys := make([]string, 0, len(a.Overrides))
 	for k := range a.Overrides {
 		keys = append(keys, k)

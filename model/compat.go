@@ -43,7 +43,7 @@ var compatRules = []compatRule{
 // compatibilityReasons are the rules that mark an option not advised, and
 // the preview rule: a preview needs the team's acknowledgement before it is
 // advised for production.
-func compatibilityReasons(a Assessment, o OptionEstimate) []Reason {
+func compatibilityReasons(a Assessment, w Weights, o OptionEstimate) []Reason {
 	var out []Reason
 	for _, r := range compatRules {
 		if r.option == o.ID && r.applies(a) {
@@ -52,7 +52,7 @@ func compatibilityReasons(a Assessment, o OptionEstimate) []Reason {
 	}
 	if o.Preview {
 		if a.Needs.AcceptPreview {
-			out = append(out, Reason{Rule: "preview", Text: "Public preview (no SLA), accepted for production.", Source: srcPreviewTerms, Weight: -5})
+			out = append(out, Reason{Rule: "preview", Text: fmt.Sprintf("Public preview (no SLA), accepted for production: a judgement weighted %+d on step 3.", w.Preview), Source: srcPreviewTerms, Weight: w.Preview})
 		} else {
 			out = append(out, Reason{Rule: "preview", Text: fmt.Sprintf("%s is a public preview (no SLA): a production decision must acknowledge it (step 2).", o.Name), Source: srcPreviewTerms, Weight: -100, Blocks: true})
 		}

@@ -33,20 +33,27 @@ type ChecklistAnswer struct {
 	Note     string `json:"note,omitempty"`
 }
 
-// RankedOption is one option's place in the recommendation.
+// RankedOption is one option's place in the recommendation. Score is the
+// sum of its reasons' weights: the reasons are its rule-by-rule breakdown.
 type RankedOption struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name"`
 	Verdict string   `json:"verdict"`
 	Score   int      `json:"score"`
 	Reasons []Reason `json:"reasons"`
+	Lacks   []string `json:"lacks,omitempty"` // musts it does not fully cover, by label
 }
 
 // Flip is a change to the answers that would change the recommendation.
+// For a number, Field and Value are the input and the threshold value that,
+// entered, changes the top option.
 type Flip struct {
 	Change string `json:"change"` // what to change, in plain words
 	Result string `json:"result"` // what the recommendation would become
 	Rule   string `json:"rule"`
+	Field  string `json:"field,omitempty"` // the input's key
+	Value  string `json:"value,omitempty"` // the value to enter
+	Top    string `json:"top"`             // the option that comes first then; "" for none
 }
 
 // Recommendation is the decision rules' answer for one assessment.
@@ -59,6 +66,22 @@ type Recommendation struct {
 	Top           string            `json:"top"` // ID of the recommended option
 	Ranked        []RankedOption    `json:"ranked"`
 	Flips         []Flip            `json:"flips"`
+	// Musts are the needs marked must; MeshOnlyMusts those only a mesh
+	// covers fully, which override "no mesh needed".
+	Musts         []string `json:"musts"`
+	MeshOnlyMusts []string `json:"mesh_only_musts,omitempty"`
+	// WhyTop says why the recommended option beats the runner-up;
+	// WhyNotCheapest why the cheapest option is not first (empty when it is).
+	WhyTop         string  `json:"why_top,omitempty"`
+	WhyNotCheapest string  `json:"why_not_cheapest,omitempty"`
+	Weights        Weights `json:"weights"`
+}
+
+// Weights are the judgement weights the ranking used.
+type Weights struct {
+	SelfManaged int `json:"self_managed"`
+	Preview     int `json:"preview"`
+	Licence     int `json:"licence"`
 }
 
 // Sources of the rules.
@@ -107,6 +130,15 @@ func decide(a Assessment, e Estimate) Recommendation {
 		}
 	}
 	r.MeshWarranted = r.YesCount >= 2
+	p := a.Preferences
+	r.Weights = Weights{SelfManaged: p.SelfManagedWeight(), Preview: p.PreviewWeight(), Licence: p.LicenceWeight()}
+	r.Musts = n.Musts()
+	if r.Musts == nil {
+		r.Musts = []string{}
+	}
+	if !r.MeshWarranted {
+		r.MeshOnlyMusts = meshOnlyMusts(a, r, e)
+	}
 
 	for _, o := range e.Options {
 		ro := RankedOption{ID: o.ID, Name: o.Name}
@@ -114,6 +146,7 @@ func decide(a Assessment, e Estimate) Recommendation {
 			ro.Score += reason.Weight
 			ro.Reasons = append(ro.Reasons, reason)
 		}
+		ro.Lacks = lacks(a, o)
 		r.Ranked = append(r.Ranked, ro)
 	}
 	totals := map[string]decimal.Decimal{}
@@ -145,11 +178,18 @@ func decide(a Assessment, e Estimate) Recommendation {
 	if top.Verdict != VerdictRecommended {
 		r.Top = ""
 		r.Headline = "No option fits every constraint: each is blocked by a need it cannot cover, the latency budget or the room to add nodes. Relax one of them."
+		if len(r.Musts) > 0 {
+			r.Headline = fmt.Sprintf("No option fits every constraint. Musts: %s; each option lacks one of them or is blocked by the latency budget, the room to add nodes or compatibility. Relax one of them.", labels(r.Musts))
+		}
 		return r
 	}
-	if r.MeshWarranted {
+	explain(&r, e)
+	switch {
+	case !r.MeshWarranted && len(r.MeshOnlyMusts) > 0:
+		r.Headline = fmt.Sprintf("The checklist alone does not call for a mesh (%d of 5 answers are yes), but %s is a must and only a mesh covers it fully: %s.", r.YesCount, labels(r.MeshOnlyMusts), top.Name)
+	case r.MeshWarranted:
 		r.Headline = fmt.Sprintf("A mesh is warranted (%d of 5 checklist answers are yes): %s.", r.YesCount, top.Name)
-	} else {
+	default:
 		r.Headline = fmt.Sprintf("You do not need a service mesh (%d of 5 checklist answers are yes): %s.", r.YesCount, top.Name)
 	}
 	return r
@@ -179,22 +219,31 @@ func rulesFor(a Assessment, r Recommendation, o OptionEstimate) []Reason {
 		add("checklist", fmt.Sprintf("%d of 5 checklist answers are yes: a mesh is warranted.", r.YesCount), srcChecklist, 40, false)
 	case !r.MeshWarranted && o.ID == OptionNoMesh:
 		add("checklist", fmt.Sprintf("%d of 5 checklist answers are yes: network policies and done.", r.YesCount), srcChecklist, 50, false)
+	case !r.MeshWarranted && mesh && len(r.MeshOnlyMusts) > 0:
+		add("checklist", fmt.Sprintf("Only %d of 5 checklist answers are yes, but %s is a must that no lighter option covers fully: a mesh is the way to meet it.", r.YesCount, labels(r.MeshOnlyMusts)), srcChecklist, -10, false)
 	case !r.MeshWarranted && mesh:
 		add("checklist", fmt.Sprintf("Only %d of 5 checklist answers are yes; a mesh needs at least two.", r.YesCount), srcChecklist, -40, true)
 	}
 
-	// Needs the option must cover.
+	// Needs: a must not fully covered blocks; a want only moves the score.
 	for _, c := range o.Coverage {
 		if !c.Required || (c.Need == "retries" && n.AlreadyRetry) {
 			continue // services that already retry cover that need themselves
 		}
-		switch c.Level {
-		case CoverNo:
-			add("need-"+c.Need, fmt.Sprintf("Does not cover the %s need%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -100, true)
-		case CoverPartial:
-			add("need-"+c.Need, fmt.Sprintf("Covers the %s need only partly%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -10, false)
+		must := n.Level(c.Need) == LevelMust
+		switch {
+		case must && c.Level == CoverNo:
+			add("need-"+c.Need, fmt.Sprintf("Lacks a must: does not cover %s%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -100, true)
+		case must && c.Level == CoverPartial:
+			add("need-"+c.Need, fmt.Sprintf("Lacks a must: covers %s only partly%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -100, true)
+		case c.Level == CoverNo:
+			add("need-"+c.Need, fmt.Sprintf("Does not cover the %s want%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -50, false)
+		case c.Level == CoverPartial:
+			add("need-"+c.Need, fmt.Sprintf("Covers the %s want only partly%s.", needLabel(c.Need), suffixNote(c.Note)), srcCoverage, -10, false)
+		case must:
+			add("need-"+c.Need, fmt.Sprintf("Covers the %s must.", needLabel(c.Need)), srcCoverage, 5, false)
 		default:
-			add("need-"+c.Need, fmt.Sprintf("Covers the %s need.", needLabel(c.Need)), srcCoverage, 5, false)
+			add("need-"+c.Need, fmt.Sprintf("Covers the %s want.", needLabel(c.Need)), srcCoverage, 5, false)
 		}
 	}
 
@@ -242,15 +291,17 @@ func rulesFor(a Assessment, r Recommendation, o OptionEstimate) []Reason {
 		}
 	}
 	if !o.Managed {
-		w := -5
+		w := r.Weights.SelfManaged
+		text := fmt.Sprintf("Not AKS-managed: Microsoft support does not cover it and the team owns its lifecycle (a judgement weighted %+d on step 3).", w)
 		if n.PreferManaged {
-			w = -25
+			w -= 20
+			text = fmt.Sprintf("Not AKS-managed, and the team prefers AKS-managed components (%+d on step 3, -20 for the preference).", r.Weights.SelfManaged)
 		}
 		source := srcAddon
 		if o.ID == OptionLinkerd {
 			source = srcLinkerd
 		}
-		add("self-managed", "Not AKS-managed: Microsoft support does not cover it and the team owns its lifecycle.", source, w, false)
+		add("self-managed", text, source, w, false)
 	} else if n.PreferManaged && o.ID == OptionIstioSidecar {
 		add("prefer-managed", "AKS-managed add-on, as preferred.", srcAddon, 10, false)
 	}
@@ -267,7 +318,10 @@ func rulesFor(a Assessment, r Recommendation, o OptionEstimate) []Reason {
 	if !o.NodesFeasible {
 		add("node-room", "Its per-node agents do not fit on one node of the chosen SKU.", srcSelection, -100, true)
 	}
-	return append(out, compatibilityReasons(a, o)...)
+	if o.Licensed && r.Weights.Licence != 0 {
+		add("licence", fmt.Sprintf("Stable builds need a commercial licence (Buoyant Enterprise for Linkerd): a judgement weighted %+d on step 3, beside the licence price.", r.Weights.Licence), srcLinkerd, r.Weights.Licence, false)
+	}
+	return append(out, compatibilityReasons(a, r.Weights, o)...)
 }
 
 func needLabel(need string) string {
@@ -295,50 +349,6 @@ func suffixNote(note string) string {
 		return ""
 	}
 	return " (" + note + ")"
-}
-
-// flips finds, for each checklist answer and for the service count, the
-// smallest change that changes the recommended option.
-func flips(a Assessment, base Recommendation) []Flip {
-	var out []Flip
-	name := func(r Recommendation) string {
-		for _, o := range r.Ranked {
-			if o.ID == r.Top {
-				return o.Name
-			}
-		}
-		return "no option fitting every constraint"
-	}
-	try := func(change, rule string, edit func(*Assessment)) {
-		b := a
-		edit(&b)
-		if b.Validate() != nil {
-			return
-		}
-		r := decide(b, compute(b))
-		if r.Top != base.Top {
-			out = append(out, Flip{Change: change, Result: "the recommendation becomes " + name(r), Rule: rule})
-		}
-	}
-	answer := func(yes bool) string {
-		if yes {
-			return "no"
-		}
-		return "yes"
-	}
-	n := a.Needs
-	try(fmt.Sprintf("Answering %s to the mTLS mandate", answer(n.MTLS)), "checklist", func(b *Assessment) { b.Needs.MTLS = !n.MTLS })
-	try(fmt.Sprintf("Answering %s to per-service traffic splitting", answer(n.L7Split)), "checklist", func(b *Assessment) { b.Needs.L7Split = !n.L7Split })
-	try(fmt.Sprintf("Answering %s to automatic retries and timeouts", answer(n.Retries)), "checklist", func(b *Assessment) { b.Needs.Retries = !n.Retries })
-	try(fmt.Sprintf("Answering %s to multi-cluster", answer(n.MultiCluster)), "checklist", func(b *Assessment) { b.Needs.MultiCluster = !n.MultiCluster })
-	if a.Services > ServiceThreshold {
-		d := a.Services - ServiceThreshold
-		try(fmt.Sprintf("%d fewer service%s (%d, not more than %d)", d, plural(d), ServiceThreshold, ServiceThreshold), "checklist", func(b *Assessment) { b.Services = ServiceThreshold })
-	} else {
-		d := ServiceThreshold + 1 - a.Services
-		try(fmt.Sprintf("%d more service%s crosses the %d-service line", d, plural(d), ServiceThreshold), "checklist", func(b *Assessment) { b.Services = ServiceThreshold + 1 })
-	}
-	return out
 }
 
 func plural(n int) string {

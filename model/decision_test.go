@@ -49,10 +49,16 @@ func TestDecisionRules(t *testing.T) {
 		{"more than 20 services + mTLS → mesh", func(a *Assessment) { a.Services, a.Needs.MTLS = 40, true },
 			OptionIstioSidecar, true, OptionIstioSidecar, "checklist", VerdictRecommended},
 		{"one yes (multi-cluster) → Cilium Cluster Mesh, no mesh blocked", func(a *Assessment) { a.Services, a.Needs.MultiCluster = 10, true },
-			OptionCilium, false, OptionNoMesh, "need-multi_cluster", VerdictNotAdvised},
+			OptionCilium, false, OptionNoMesh, "need-multi_cluster", VerdictViable},
+		{"multi-cluster marked a must: no mesh, which lacks it, is not advised", func(a *Assessment) {
+			a.Services, a.Needs.MultiCluster, a.Needs.Levels = 10, true, map[string]string{"multi_cluster": LevelMust}
+		}, OptionCilium, false, OptionNoMesh, "need-multi_cluster", VerdictNotAdvised},
+		{"mTLS marked a want: a preference, so network policies and done", func(a *Assessment) {
+			a.Services, a.Needs.MTLS, a.Needs.Levels = 10, true, map[string]string{"mtls": LevelWant}
+		}, OptionNoMesh, false, OptionCilium, "need-mtls", VerdictViable},
 		{"services already retry: the retries answer does not count", func(a *Assessment) {
 			a.Services, a.Needs.MTLS, a.Needs.Retries, a.Needs.AlreadyRetry = 10, true, true, true
-		}, OptionCilium, false, OptionIstioSidecar, "checklist", VerdictNotAdvised},
+		}, OptionIstioSidecar, false, OptionCilium, "need-mtls", VerdictNotAdvised},
 		{"encryption only → WireGuard", func(a *Assessment) { a.Services, a.Needs.MTLS, a.Needs.EncryptionOnly = 10, true, true },
 			OptionCilium, false, OptionCilium, "encryption-only", VerdictRecommended},
 		{"edge splitting only → ingress canary", func(a *Assessment) { a.Services, a.Needs.EdgeSplitOnly = 10, true },
@@ -114,18 +120,94 @@ func TestLatencyReasonSaysByHowMuch(t *testing.T) {
 }
 
 func TestFlips(t *testing.T) {
-	// 20 services and only mTLS: one yes. One more service makes it two.
+	// 120 services, 600 pods, mTLS and per-service splitting: the add-on
+	// first; a tighter p99 budget puts ambient first.
 	a := DefaultAssessment()
-	a.Services, a.Needs.MTLS = 20, true
+	a.Services, a.Pods, a.Nodes = 120, 600, 30
+	a.Needs.MTLS, a.Needs.L7Split = true, true
 	r := recommend(t, a)
-	require.Equal(t, OptionCilium, r.Top)
-	changes := map[string]string{}
+	require.Equal(t, OptionIstioSidecar, r.Top)
+	byField := map[string][]Flip{}
 	for _, f := range r.Flips {
-		changes[f.Change] = f.Result
+		byField[f.Field] = append(byField[f.Field], f)
+		assert.NotEqual(t, r.Top, f.Top, "a flip changes the top option: %+v", f)
 	}
-	assert.Equal(t, "the recommendation becomes Istio sidecar (AKS add-on)", changes["1 more service crosses the 20-service line"])
-	assert.Contains(t, changes, "Answering yes to per-service traffic splitting")
-	assert.Equal(t, "the recommendation becomes No mesh (network policies + app retries + OpenTelemetry)", changes["Answering no to the mTLS mandate"],
-		"with no yes left, network policies and done")
-	assert.NotContains(t, changes, "1 fewer service", "the service flip only looks across the 20-service line")
+	require.NotEmpty(t, byField["latency_budget_p99_ms"], "flips: %+v", r.Flips)
+	f := byField["latency_budget_p99_ms"][0]
+	assert.Contains(t, f.Change, "With latency budget at "+f.Value+" ms at p99 or less (now 10)")
+	// Applied, the threshold changes the verdict; a cent above it does not.
+	b := a
+	require.NoError(t, b.SetField(f.Field, f.Value))
+	assert.Equal(t, f.Top, recommend(t, b).Top)
+	require.NoError(t, b.SetField(f.Field, d(f.Value).Add(d("0.01")).String()))
+	assert.Equal(t, OptionIstioSidecar, recommend(t, b).Top)
+	// The checklist answer flips are still found.
+	assert.NotEmpty(t, byField["needs.multi_cluster"])
+	// "Nodes we can add" at 0 means no limit: its flip is a cap, searched down.
+	if fs := byField["max_added_nodes"]; assert.Len(t, fs, 1) {
+		assert.Contains(t, fs[0].Change, "or less (now no limit)")
+	}
+	// Every numeric flip stays within the input's bounds.
+	for _, f := range r.Flips {
+		if fld, ok := fieldByKey(f.Field); ok && fld.Min != "" {
+			assert.True(t, d(f.Value).GreaterThanOrEqual(d(fld.Min)) && d(f.Value).LessThanOrEqual(d(fld.Max)), "%+v", f)
+		}
+	}
+}
+
+// A must is a constraint: with mTLS mandated and nothing else, no option
+// lacking mTLS is recommended, whatever the size, and the verdict reconciles
+// "no mesh needed" with the must in plain words.
+func TestMustIsAConstraint(t *testing.T) {
+	for _, services := range []int{3, 10, 20, 21, 120} {
+		a := DefaultAssessment()
+		a.Services, a.Needs.MTLS = services, true
+		r := recommend(t, a)
+		require.NotEmpty(t, r.Top, "services=%d: %s", services, r.Headline)
+		top := ranked(t, r, r.Top)
+		assert.Empty(t, top.Lacks, "services=%d: %s lacks %v", services, r.Top, top.Lacks)
+		o, _ := mustCompute(t, a).Option(r.Top)
+		for _, c := range o.Coverage {
+			if c.Need == "mtls" {
+				assert.Equal(t, CoverYes, c.Level, "services=%d: %s", services, r.Top)
+			}
+		}
+		cil := ranked(t, r, OptionCilium)
+		assert.Equal(t, VerdictNotAdvised, cil.Verdict)
+		assert.Equal(t, []string{"mTLS"}, cil.Lacks, "the verdict names what it lacks")
+		if !r.MeshWarranted {
+			assert.Contains(t, r.Headline, "does not call for a mesh")
+			assert.Contains(t, r.Headline, "mTLS is a must and only a mesh covers it fully")
+		}
+	}
+}
+
+// The verdict explains itself: every option's score is the sum of its
+// reasons, and the 120-service / 600-pod case names the rule that puts the
+// add-on ahead of ambient and why the cheapest option is not first.
+func TestVerdictExplainsItself(t *testing.T) {
+	a := DefaultAssessment()
+	a.Services, a.Pods, a.Nodes = 120, 600, 30
+	a.Needs.MTLS, a.Needs.L7Split = true, true
+	r := recommend(t, a)
+	for _, o := range r.Ranked {
+		sum := 0
+		for _, reason := range o.Reasons {
+			sum += reason.Weight
+		}
+		assert.Equal(t, o.Score, sum, o.ID)
+	}
+	require.Equal(t, OptionIstioSidecar, r.Top)
+	assert.Contains(t, r.WhyTop, "beats the runner-up, Istio ambient (self-managed), by 5 points")
+	assert.Contains(t, r.WhyTop, "self managed +5")
+	assert.Contains(t, r.WhyTop, "a month less")
+	assert.NotEmpty(t, r.WhyNotCheapest)
+	assert.Equal(t, Weights{SelfManaged: -5, Preview: -5, Licence: -5}, r.Weights)
+
+	// The weight is a preference: at 0, ambient (cheaper, same needs) wins.
+	zero := 0
+	a.Preferences.SelfManaged = &zero
+	r = recommend(t, a)
+	assert.Equal(t, OptionIstioAmbient, r.Top, r.WhyTop)
+	assert.Contains(t, r.WhyTop, "score the same")
 }

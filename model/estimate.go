@@ -90,7 +90,8 @@ type OptionEstimate struct {
 	Name           string              `json:"name"`
 	Summary        string              `json:"summary"`
 	Managed        bool                `json:"managed"`
-	Preview        bool                `json:"preview"` // public preview: no SLA
+	Preview        bool                `json:"preview"`            // public preview: no SLA
+	Licensed       bool                `json:"licensed,omitempty"` // stable builds need a paid licence
 	OperatedBy     string              `json:"operated_by"`
 	Components     []ComponentEstimate `json:"components"`
 	Requests       Resources           `json:"requests"` // at default (or overridden) requests
@@ -284,7 +285,7 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 	totalNodes := a.Nodes + added
 
 	out := OptionEstimate{
-		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy,
+		ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, Licensed: o.licensed, OperatedBy: o.OperatedBy,
 		AddedNodes: added, NodesFeasible: feasible, NodeIterations: iterations,
 	}
 	if !f.lean {

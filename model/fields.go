@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -159,7 +160,11 @@ func FieldsOfStep(step int) []InputField {
 			out = append(out, f)
 		}
 	}
+	if step == 2 {
+		out = append(out, needLevelFields...)
+	}
 	if step == 3 {
+		out = append(out, preferenceFields...)
 		out = append(out, overrideFields...)
 	}
 	return out
@@ -211,8 +216,11 @@ func (a *Assessment) setOverride(comp, attr, raw string) error {
 	if raw == "" {
 		*p = nil
 	} else {
-		n, err := strconv.Atoi(raw)
+		n, err := parseWhole(raw)
 		if err != nil {
+			if errors.Is(err, errOutOfRange) {
+				return err
+			}
 			return fmt.Errorf("must be a whole number, or blank for the default")
 		}
 		*p = &n
@@ -232,6 +240,9 @@ func (a *Assessment) setOverride(comp, attr, raw string) error {
 func (a *Assessment) FieldValue(key string) string {
 	if comp, attr, ok := splitOverrideKey(key); ok {
 		return a.overrideValue(comp, attr)
+	}
+	if v, ok := a.specialValue(key); ok {
+		return v
 	}
 	switch p := a.fieldPtr(key).(type) {
 	case *int:
@@ -253,15 +264,21 @@ func (a *Assessment) FieldValue(key string) string {
 // and anything else (an unchecked box sends nothing) for no. The error names
 // what was expected; bounds are Validate's job.
 func (a *Assessment) SetField(key, raw string) error {
-	raw = strings.TrimSpace(raw)
+	return rangeError(key, a.setField(key, strings.TrimSpace(raw)))
+}
+
+func (a *Assessment) setField(key, raw string) error {
 	if comp, attr, ok := splitOverrideKey(key); ok {
 		return a.setOverride(comp, attr, raw)
 	}
+	if ok, err := a.setSpecial(key, raw); ok {
+		return err
+	}
 	switch p := a.fieldPtr(key).(type) {
 	case *int:
-		n, err := strconv.Atoi(raw)
+		n, err := parseWhole(raw)
 		if err != nil {
-			return fmt.Errorf("must be a whole number")
+			return err
 		}
 		*p = n
 	case *decimal.Decimal:
@@ -277,6 +294,41 @@ func (a *Assessment) SetField(key, raw string) error {
 		return fmt.Errorf("is not an input")
 	}
 	return nil
+}
+
+var errOutOfRange = errors.New("is out of range")
+
+// rangeError names an input's bounds when a number is far outside them.
+func rangeError(key string, err error) error {
+	if !errors.Is(err, errOutOfRange) {
+		return err
+	}
+	for _, f := range allFields() {
+		if f.Key == key && f.Min != "" {
+			return fmt.Errorf("is out of range: must be from %s to %s", f.Min, f.Max)
+		}
+	}
+	return err
+}
+
+func allFields() []InputField {
+	out := append([]InputField{}, InputFields...)
+	out = append(out, needLevelFields...)
+	out = append(out, preferenceFields...)
+	return append(out, overrideFields...)
+}
+
+// parseWhole reads a whole number, telling a number too large for any
+// bound ("out of range") from text that is not a number at all.
+func parseWhole(raw string) (int, error) {
+	n, err := strconv.Atoi(raw)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, errOutOfRange
+	}
+	if err != nil {
+		return 0, fmt.Errorf("must be a whole number")
+	}
+	return n, nil
 }
 
 func (a *Assessment) fieldPtr(key string) any {
