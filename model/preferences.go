@@ -94,7 +94,9 @@ func weightOr(p *int, def int) int {
 }
 
 // SelfManagedWeight is the score a self-managed option gets.
-func (p Preferences) SelfManagedWeight() int { return weightOr(p.SelfManaged, DefaultSelfManagedWeight) }
+func (p Preferences) SelfManagedWeight() int {
+	return weightOr(p.SelfManaged, DefaultSelfManagedWeight)
+}
 
 // PreviewWeight is the score an accepted preview gets.
 func (p Preferences) PreviewWeight() int { return weightOr(p.Preview, DefaultPreviewWeight) }
