@@ -109,7 +109,11 @@ func Recommend(a Assessment, e Estimate) Recommendation {
 }
 
 // decide is Recommend without the flip search.
-func decide(a Assessment, e Estimate) Recommendation {
+func decide(a Assessment, e Estimate) Recommendation { return rank(a, e, true) }
+
+// rank applies the rules; explained adds the why-sentences, which the flip
+// search, asking only for the top option, goes without.
+func rank(a Assessment, e Estimate, explained bool) Recommendation {
 	n := a.Needs
 	r := Recommendation{ModelVersion: ModelVersion}
 	retriesCount := n.Retries && !n.AlreadyRetry
@@ -183,7 +187,9 @@ func decide(a Assessment, e Estimate) Recommendation {
 		}
 		return r
 	}
-	explain(&r, e)
+	if explained {
+		explain(&r, e)
+	}
 	switch {
 	case !r.MeshWarranted && len(r.MeshOnlyMusts) > 0:
 		r.Headline = fmt.Sprintf("The checklist alone does not call for a mesh (%d of 5 answers are yes), but %s is a must and only a mesh covers it fully: %s.", r.YesCount, labels(r.MeshOnlyMusts), top.Name)

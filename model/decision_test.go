@@ -211,3 +211,25 @@ func TestVerdictExplainsItself(t *testing.T) {
 	assert.Equal(t, OptionIstioAmbient, r.Top, r.WhyTop)
 	assert.Contains(t, r.WhyTop, "score the same")
 }
+
+// The flip search's lean evaluation ranks exactly as the full estimate does.
+func TestDecisionFiguresRankAsTheEstimate(t *testing.T) {
+	edits := []func(*Assessment){
+		func(a *Assessment) {},
+		func(a *Assessment) { a.Services, a.Pods, a.Nodes, a.Needs.MTLS, a.Needs.L7Split = 120, 600, 30, true, true },
+		func(a *Assessment) { a.Needs.MTLS, a.Needs.AuditLogs, a.Needs.Tracing, a.LatencyBudget = true, true, true, d("3") },
+		func(a *Assessment) { a.Services, a.Needs.MTLS, a.Needs.MultiCluster, a.MaxAddedNodes = 10, true, true, 2 },
+		func(a *Assessment) { a.Needs.AcceptPreview, a.CiliumCNI, a.Needs.MTLS, a.Pricing.LinkerdLicensePerClusterMonth = true, true, true, d("2000") },
+	}
+	for i, edit := range edits {
+		a := DefaultAssessment()
+		edit(&a)
+		full := decide(a, compute(a))
+		lean := decide(a, computeWith(a, &decisionFigures))
+		assert.Equal(t, full.Top, lean.Top, "case %d", i)
+		for j := range full.Ranked {
+			assert.Equal(t, full.Ranked[j].ID, lean.Ranked[j].ID, "case %d", i)
+			assert.Equal(t, full.Ranked[j].Score, lean.Ranked[j].Score, "case %d", i)
+		}
+	}
+}

@@ -333,6 +333,10 @@ func estimateOption(a Assessment, o *Option, alloc Allocatable, prices UnitPrice
 			t := telemetryOf(a, o, l7)
 			out.Monthly.Total = add(add(add(out.Monthly.Total, t.MetricsCost), t.TracesCost), t.LogsCost)
 		}
+		if f.decision {
+			out.Latency = latencyOf(a, o, l7, f)
+			out.Coverage = coverageOf(a.Needs, o)
+		}
 		return out
 	}
 	if f.lean { // ranges: planned resources, nodes and p99; the caller prices the draws it keeps

@@ -8,6 +8,10 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// decisionFigures evaluate what the decision rules read and nothing more:
+// money, nodes, latency and coverage.
+var decisionFigures = func() figures { f := likelyFigures; f.lean, f.curve, f.decision = true, true, true; return f }()
+
 // flipNumbers are the numeric inputs whose thresholds the flip search looks
 // for: the latency budget, the size of the cluster and its traffic, and every
 // price the team enters.
@@ -45,7 +49,7 @@ func flips(a Assessment, base Recommendation) []Flip {
 		if b.Validate() != nil {
 			return "", false
 		}
-		return decide(b, compute(b)).Top, true
+		return rank(b, computeWith(b, &decisionFigures), false).Top, true
 	}
 	name := func(id string) string {
 		for _, o := range base.Ranked {

@@ -31,6 +31,7 @@ type figures struct {
 	ciliumAgentMemMi int64 // cilium-agent memory budget per node
 	lean             bool  // ranges and curves: skip components, notes and coverage; no telemetry unless curve
 	curve            bool  // with lean: whole-node money and telemetry, for growth curves
+	decision         bool  // with curve: latency and coverage too, for the flip search
 }
 
 // likelyFigures are the point estimate's figures.
