@@ -208,3 +208,12 @@ func tradeOff(t, u OptionEstimate, money func(decimal.Decimal) string) string {
 	}
 	return fmt.Sprintf(" %s %s; the rules weigh that below the points.", u.Name, joinAnd(parts))
 }
+
+// NeedLabels turns need keys into labels for people.
+func NeedLabels(needs []string) []string {
+	out := make([]string, len(needs))
+	for i, n := range needs {
+		out[i] = needLabel(n)
+	}
+	return out
+}

@@ -487,3 +487,14 @@ func (a *Assessment) fieldPtr(key string) any {
 	}
 	return nil
 }
+
+// FieldLabel names an input for people: its label, or the key when no form
+// asks for it.
+func FieldLabel(key string) string {
+	for _, f := range allFields() {
+		if f.Key == key {
+			return f.Label
+		}
+	}
+	return key
+}

@@ -57,6 +57,7 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 	}
 	v := resultsView(an)
 	v.CanPropose = principalOf(r).Role.AtLeast(model.RoleArchitect)
+	v.CanEdit = canEditAssessments(r)
 	s.render(w, r, http.StatusOK, views.Results(s.page(r, "Results · "+an.saved.Assessment.Title, "new"), v))
 }
 
@@ -130,6 +131,7 @@ func resultsView(an analysis) views.ResultsView {
 	v := views.ResultsView{
 		ID: an.saved.ID, Title: a.Title, Cluster: a.Cluster, ModelVersion: e.ModelVersion, Currency: e.Currency,
 		Headline: rec.Headline, Warranted: rec.MeshWarranted, Checklist: rec.Checklist, Flips: rec.Flips,
+		WhyTop: rec.WhyTop, WhyNotCheapest: rec.WhyNotCheapest, Weights: rec.Weights, Musts: model.NeedLabels(rec.Musts),
 		Room: e.Room.Derivation, RoomAssumed: e.Room.Assumed,
 		PriceBasis: priceBasisText(e.Price), PriceNotes: e.Price.Notes, MoneyMethod: e.Price.Method,
 		SKU: e.SKU.Name, Scaling: "Nodes and east-west traffic grow with pods; services, needs and prices stay as assessed",
@@ -156,6 +158,13 @@ func resultsView(an analysis) views.ResultsView {
 				v.Overlaps = append(v.Overlaps, names[id])
 			}
 		}
+	}
+	for _, ro := range rec.Ranked {
+		sr := views.ScoreRow{ID: ro.ID, Name: ro.Name, Verdict: ro.Verdict, Score: ro.Score, Lacks: ro.Lacks}
+		for _, reason := range ro.Reasons {
+			sr.Reasons = append(sr.Reasons, views.ReasonView{Text: reason.Text, Rule: reason.Rule, Source: reason.Source, Blocks: reason.Blocks, Weight: reason.Weight})
+		}
+		v.Scores = append(v.Scores, sr)
 	}
 	var notes footnotes
 	for _, ro := range rec.Ranked {
@@ -195,7 +204,7 @@ func resultsView(an analysis) views.ResultsView {
 		b := views.Breakdown{ID: o.ID, Name: o.Name, Verdict: ro.Verdict, Summary: o.Summary, OperatedBy: o.OperatedBy, Notes: o.Notes, Coverage: o.Coverage,
 			LatencyNote: o.Latency.Note}
 		for _, reason := range ro.Reasons {
-			b.Reasons = append(b.Reasons, views.ReasonView{Text: reason.Text, Rule: reason.Rule, Source: reason.Source, Blocks: reason.Blocks})
+			b.Reasons = append(b.Reasons, views.ReasonView{Text: reason.Text, Rule: reason.Rule, Source: reason.Source, Blocks: reason.Blocks, Weight: reason.Weight})
 		}
 		for _, c := range o.Components {
 			row := views.ComponentRow{Name: c.Name, Kind: c.Kind, Replicas: strconv.Itoa(c.Replicas),
@@ -247,4 +256,10 @@ func priceBasisText(b model.PriceBasis) string {
 		t += fmt.Sprintf(", at %s %s per USD (rate of %s)", b.ExchangeRate, b.Currency, b.RateDate)
 	}
 	return t + fmt.Sprintf(": %s %s per hour.", b.EffectiveHourly.StringFixed(4), b.Currency)
+}
+
+// canEditAssessments says whether the viewer may follow links that change
+// answers (the wizard routes need an architect).
+func canEditAssessments(r *http.Request) bool {
+	return principalOf(r).Role.AtLeast(model.RoleArchitect)
 }

@@ -102,10 +102,12 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) {
 			fieldErrs[f.Key] = err.Error()
 		}
 	}
-	if len(fieldErrs) == 0 {
-		var me *model.Error
-		if err := a.Validate(); errors.As(err, &me) {
-			for _, fe := range me.Fields {
+	// Every message at once: bounds and feasibility are checked even when
+	// another box held letters (a refused box keeps its saved value).
+	var me *model.Error
+	if err := a.Validate(); errors.As(err, &me) {
+		for _, fe := range me.Fields {
+			if _, seen := fieldErrs[fe.Field]; !seen {
 				fieldErrs[fe.Field] = fe.Message
 			}
 		}
@@ -155,9 +157,11 @@ func stepView(saved model.SavedAssessment, step int, raw, errs map[string]string
 			}
 		}
 		if fv.Error != "" {
-			v.Errors = append(v.Errors, model.FieldError{Field: f.Key, Message: fv.Error})
+			v.Errors = append(v.Errors, views.FieldErrorView{Field: f.Key, Label: f.Label, Message: fv.Error})
 		}
 		switch {
+		case strings.HasPrefix(f.Key, "preferences."):
+			v.Basic = append(v.Basic, fv) // judgement weights are shown, not folded away
 		case f.Kind == model.FieldOverride:
 			v.Overrides = append(v.Overrides, fv)
 		case f.Advanced:
@@ -170,7 +174,7 @@ func stepView(saved model.SavedAssessment, step int, raw, errs map[string]string
 	// override) still show in the summary.
 	for k, msg := range errs {
 		if !isStepField(step, k) {
-			v.Errors = append(v.Errors, model.FieldError{Field: k, Message: msg})
+			v.Errors = append(v.Errors, views.FieldErrorView{Field: k, Label: model.FieldLabel(k), Message: msg})
 		}
 	}
 	return v
