@@ -11,18 +11,6 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// decimalFields are the JSON paths that hold decimals; they accept a JSON
-// number or a numeric string.
-var decimalFields = []string{
-	"latency_budget_p99_ms", "spare_cores", "spare_gib", "requested_cpu_percent", "requested_memory_percent", "churn_sidecars_per_second",
-	"custom_sku.memory_gib", "custom_sku.hourly_price",
-	"pricing.hours_per_month", "pricing.cpu_ram_ratio", "pricing.log_price_per_gb", "pricing.trace_price_per_gb",
-	"pricing.metric_price_per_10m_samples", "pricing.acns_price_per_node_hour",
-	"pricing.agreement_discount_percent", "pricing.reserved_share_percent", "pricing.reserved_discount_percent",
-	"pricing.exchange_rate", "pricing.linkerd_license_per_cluster_month",
-	"telemetry.trace_sampling_percent",
-}
-
 // DecodeAssessment reads one assessment in JSON. Fields left out keep their
 // defaults; unknown fields, wrong types and out-of-range values are reported
 // as an EINVALID *Error naming every offending field.
@@ -48,27 +36,45 @@ func DecodeAssessment(r io.Reader) (Assessment, error) {
 	if !ok {
 		return Assessment{}, invalid("body", "must be a JSON object")
 	}
+	// Every input's JSON type is checked against the one table of input
+	// fields, so each offending field is named, not only the first.
 	v := &validator{}
-	for _, path := range decimalFields {
-		val, ok := lookupPath(obj, path)
+	for _, f := range allFields() {
+		if f.Kind == FieldOverride && !strings.HasPrefix(f.Key, "preferences.") || strings.HasPrefix(f.Key, "needs.levels.") {
+			continue // overrides and need levels are maps: the struct decode checks them
+		}
+		val, ok := lookupPath(obj, f.Key)
 		if !ok || val == nil {
 			continue
 		}
-		switch x := val.(type) {
-		case json.Number:
-			if !plainDecimal(x.String()) {
-				v.add(path, "must be a plain number with at most 30 digits")
-			}
-		case string:
-			if !plainDecimal(strings.TrimSpace(x)) {
-				v.add(path, fmt.Sprintf("must be a number (got %q)", truncate(x, 40)))
-			}
-		default:
-			v.add(path, "must be a number or a numeric string")
+		if msg := typeProblem(f, val); msg != "" {
+			v.add(f.Key, msg)
 		}
 	}
-	if err := v.err(); err != nil {
-		return Assessment{}, err
+	if len(v.fields) > 0 {
+		// Name the well-typed fields' range problems too: decode what is
+		// left without the offending fields and validate it.
+		for _, fe := range v.fields {
+			deletePath(obj, fe.Field)
+		}
+		bad := map[string]bool{}
+		for _, fe := range v.fields {
+			bad[fe.Field] = true
+		}
+		if clean, err := json.Marshal(obj); err == nil {
+			rest := DefaultAssessment()
+			d := json.NewDecoder(bytes.NewReader(clean))
+			d.DisallowUnknownFields()
+			var me *Error
+			if d.Decode(&rest) == nil && errors.As(rest.Validate(), &me) {
+				for _, fe := range me.Fields {
+					if !bad[fe.Field] {
+						v.fields = append(v.fields, fe)
+					}
+				}
+			}
+		}
+		return Assessment{}, v.err()
 	}
 	// Second pass: into the struct, over the defaults.
 	a := DefaultAssessment()
@@ -143,6 +149,71 @@ func jsonTypeName(kind string) string {
 	default:
 		return "a " + kind
 	}
+}
+
+// typeProblem says what is wrong with a JSON value's type for an input, or "".
+func typeProblem(f InputField, val any) string {
+	switch f.Kind {
+	case FieldDecimal:
+		switch x := val.(type) {
+		case json.Number:
+			if !plainDecimal(x.String()) {
+				return "must be a plain number with at most 30 digits"
+			}
+		case string:
+			if !plainDecimal(strings.TrimSpace(x)) {
+				return fmt.Sprintf("must be a number (got %q)", truncate(x, 40))
+			}
+		default:
+			return "must be a number or a numeric string"
+		}
+	case FieldInt, FieldOverride:
+		x, ok := val.(json.Number)
+		if !ok {
+			return fmt.Sprintf("must be a whole number (got a JSON %s)", jsonKind(val))
+		}
+		if _, err := parseWhole(x.String()); err != nil {
+			return rangeError(f.Key, err).Error()
+		}
+	case FieldBool:
+		if _, ok := val.(bool); !ok {
+			return fmt.Sprintf("must be true or false (got a JSON %s)", jsonKind(val))
+		}
+	case FieldText, FieldChoice:
+		if _, ok := val.(string); !ok {
+			return fmt.Sprintf("must be a string (got a JSON %s)", jsonKind(val))
+		}
+	}
+	return ""
+}
+
+func jsonKind(val any) string {
+	switch val.(type) {
+	case json.Number:
+		return "number"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case map[string]any:
+		return "object"
+	case []any:
+		return "array"
+	}
+	return "value"
+}
+
+func deletePath(obj map[string]any, path string) {
+	parts := strings.Split(path, ".")
+	m := obj
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := m[p].(map[string]any)
+		if !ok {
+			return
+		}
+		m = next
+	}
+	delete(m, parts[len(parts)-1])
 }
 
 func lookupPath(obj map[string]any, path string) (any, bool) {

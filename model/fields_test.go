@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -84,4 +85,33 @@ func TestOverrideFields(t *testing.T) {
 		}
 	}
 	assert.Greater(t, keys, 50)
+}
+
+// The API names every offending field at once: a wrong type beside an
+// out-of-range value, and a number too long for any bound as out of range.
+func TestDecodeNamesEveryField(t *testing.T) {
+	tests := []struct {
+		body string
+		want map[string]string
+	}{
+		{`{"pods": -5, "services": "many"}`, map[string]string{"pods": "must be a whole number from 0 to 100000", "services": "must be a whole number (got a JSON string)"}},
+		{`{"pods": 12345678901234567890123}`, map[string]string{"pods": "is out of range: must be from 0 to 100000"}},
+		{`{"needs": {"mtls": "yes"}, "latency_budget_p99_ms": "fast", "hops_per_request": 0}`, map[string]string{
+			"needs.mtls": "must be true or false", "latency_budget_p99_ms": "must be a number", "hops_per_request": "must be a whole number from 1 to 50"}},
+		{`{"preferences": {"self_managed_weight": 500}, "needs": {"levels": {"mtls": "maybe"}}}`, map[string]string{
+			"preferences.self_managed_weight": "from -100 to 100", "needs.levels.mtls": `must be "must" or "want"`}},
+	}
+	for _, tt := range tests {
+		_, err := DecodeAssessment(strings.NewReader(tt.body))
+		var me *Error
+		require.ErrorAs(t, err, &me, tt.body)
+		got := map[string]string{}
+		for _, fe := range me.Fields {
+			got[fe.Field] = fe.Message
+		}
+		assert.Len(t, got, len(tt.want), "%s: %v", tt.body, got)
+		for field, msg := range tt.want {
+			assert.Contains(t, got[field], msg, "%s: %s", tt.body, field)
+		}
+	}
 }
