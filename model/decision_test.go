@@ -216,10 +216,18 @@ func TestVerdictExplainsItself(t *testing.T) {
 func TestDecisionFiguresRankAsTheEstimate(t *testing.T) {
 	edits := []func(*Assessment){
 		func(a *Assessment) {},
-		func(a *Assessment) { a.Services, a.Pods, a.Nodes, a.Needs.MTLS, a.Needs.L7Split = 120, 600, 30, true, true },
-		func(a *Assessment) { a.Needs.MTLS, a.Needs.AuditLogs, a.Needs.Tracing, a.LatencyBudget = true, true, true, d("3") },
-		func(a *Assessment) { a.Services, a.Needs.MTLS, a.Needs.MultiCluster, a.MaxAddedNodes = 10, true, true, 2 },
-		func(a *Assessment) { a.Needs.AcceptPreview, a.CiliumCNI, a.Needs.MTLS, a.Pricing.LinkerdLicensePerClusterMonth = true, true, true, d("2000") },
+		func(a *Assessment) {
+			a.Services, a.Pods, a.Nodes, a.Needs.MTLS, a.Needs.L7Split = 120, 600, 30, true, true
+		},
+		func(a *Assessment) {
+			a.Needs.MTLS, a.Needs.AuditLogs, a.Needs.Tracing, a.LatencyBudget = true, true, true, d("3")
+		},
+		func(a *Assessment) {
+			a.Services, a.Needs.MTLS, a.Needs.MultiCluster, a.MaxAddedNodes = 10, true, true, 2
+		},
+		func(a *Assessment) {
+			a.Needs.AcceptPreview, a.CiliumCNI, a.Needs.MTLS, a.Pricing.LinkerdLicensePerClusterMonth = true, true, true, d("2000")
+		},
 	}
 	for i, edit := range edits {
 		a := DefaultAssessment()
