@@ -224,8 +224,16 @@ var (
 func (a Assessment) Validate() error {
 	v := &validator{}
 	v.text("title", a.Title, 1, 200)
-	v.text("cluster", a.Cluster, 0, 100)
-	v.text("resource_group", a.ResourceGroup, 0, 90)
+	if c := strings.TrimSpace(a.Cluster); c != "" {
+		if err := ValidClusterName(c); err != nil {
+			v.add("cluster", err.Error())
+		}
+	}
+	if rg := strings.TrimSpace(a.ResourceGroup); rg != "" {
+		if err := ValidResourceGroup(rg); err != nil {
+			v.add("resource_group", err.Error())
+		}
+	}
 	v.int("services", a.Services, boundServices)
 	v.int("pods", a.Pods, boundPods)
 	v.int("nodes", a.Nodes, boundNodes)

@@ -1,6 +1,9 @@
 package model
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Snippet is one command block or manifest of a next step.
 type Snippet struct {
@@ -18,11 +21,17 @@ type NextSteps struct {
 	Rollback []Snippet `json:"rollback"`
 }
 
-// Placeholders the team fills in; the cluster comes from the assessment.
+// Placeholders the team fills in; the cluster and resource group come from
+// the assessment (or the propose form) when entered. In shell commands every
+// value, placeholders included, goes through shellQuote: an unquoted
+// "<resource-group>" would be a redirection.
 const (
 	phResourceGroup = "<resource-group>"
+	phCluster       = "<cluster>"
 	phNamespace     = "<pilot-namespace>"
 	phService       = "<service>"
+	phAppNet        = "<appnet>"
+	phLocation      = "<location>"
 )
 
 // AddonRevision is the AKS Istio add-on revision the commands label with
@@ -30,11 +39,19 @@ const (
 const AddonRevision = "asm-1-30"
 
 // PlanNextSteps returns the pilot and rollback commands for an option.
+// Shell commands are built from validated names, each shell-quoted, so no
+// accepted cluster or resource-group name can change what a command does.
 func PlanNextSteps(a Assessment, optionID string) NextSteps {
-	cluster := a.Cluster
-	if cluster == "" {
-		cluster = "<cluster>"
+	cluster, rg := phCluster, phResourceGroup
+	if c := strings.TrimSpace(a.Cluster); c != "" && ValidClusterName(c) == nil {
+		cluster = c
 	}
+	if r := strings.TrimSpace(a.ResourceGroup); r != "" && ValidResourceGroup(r) == nil {
+		rg = r
+	}
+	// Quoted forms for shell; YAML keeps the plain placeholders.
+	qc, qrg, qns, qsvc := shellQuote(cluster), shellQuote(rg), shellQuote(phNamespace), shellQuote(phService)
+	qappnet, qloc := shellQuote(phAppNet), shellQuote(phLocation)
 	ns := NextSteps{OptionID: optionID}
 	sh := func(title, format string, args ...any) Snippet {
 		return Snippet{Title: title, Lang: "sh", Code: fmt.Sprintf(format, args...)}
@@ -45,9 +62,9 @@ func PlanNextSteps(a Assessment, optionID string) NextSteps {
 	switch optionID {
 	case OptionIstioSidecar:
 		ns.Pilot = []Snippet{
-			sh("Enable the managed Istio add-on", "az aks mesh enable --resource-group %s --name %s\naz aks show --resource-group %s --name %s --query serviceMeshProfile", phResourceGroup, cluster, phResourceGroup, cluster),
-			sh("Onboard one pilot namespace", "kubectl label namespace %s istio.io/rev=%s --overwrite\nkubectl rollout restart deployment -n %s", phNamespace, AddonRevision, phNamespace),
-			yaml("Send 10%% to v2 (VirtualService and DestinationRule)", `apiVersion: networking.istio.io/v1
+			sh("Enable the managed Istio add-on", "az aks mesh enable --resource-group %s --name %s\naz aks show --resource-group %s --name %s --query serviceMeshProfile", qrg, qc, qrg, qc),
+			sh("Onboard one pilot namespace", "kubectl label namespace %s istio.io/rev=%s --overwrite\nkubectl rollout restart deployment -n %s", qns, AddonRevision, qns),
+			yaml("Send 10% to v2 (VirtualService and DestinationRule)", `apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
   name: %[1]s
@@ -82,37 +99,37 @@ spec:
       version: v2`, phService, phNamespace),
 		}
 		ns.Evidence = []Snippet{
-			sh("Sidecars injected and ready", "kubectl get pods -n %s -o jsonpath='{range .items[*]}{.metadata.name}{\"\\t\"}{.spec.containers[*].name}{\"\\n\"}{end}'", phNamespace),
-			sh("Proxy requests actually reserved", "kubectl get pods -n %s -o jsonpath='{range .items[*].spec.containers[?(@.name==\"istio-proxy\")]}{.resources.requests}{\"\\n\"}{end}'", phNamespace),
+			sh("Sidecars injected and ready", "kubectl get pods -n %s -o jsonpath='{range .items[*]}{.metadata.name}{\"\\t\"}{.spec.containers[*].name}{\"\\n\"}{end}'", qns),
+			sh("Proxy requests actually reserved", "kubectl get pods -n %s -o jsonpath='{range .items[*].spec.containers[?(@.name==\"istio-proxy\")]}{.resources.requests}{\"\\n\"}{end}'", qns),
 		}
 		ns.Rollback = []Snippet{
-			sh("Return all traffic to v1", "kubectl delete virtualservice %s -n %s\nkubectl delete destinationrule %s -n %s", phService, phNamespace, phService, phNamespace),
-			sh("Take the namespace out of the mesh", "kubectl label namespace %s istio.io/rev-\nkubectl rollout restart deployment -n %s", phNamespace, phNamespace),
-			sh("Remove the add-on (after every namespace is out)", "az aks mesh disable --resource-group %s --name %s", phResourceGroup, cluster),
+			sh("Return all traffic to v1", "kubectl delete virtualservice %s -n %s\nkubectl delete destinationrule %s -n %s", qsvc, qns, qsvc, qns),
+			sh("Take the namespace out of the mesh", "kubectl label namespace %s istio.io/rev-\nkubectl rollout restart deployment -n %s", qns, qns),
+			sh("Remove the add-on (after every namespace is out)", "az aks mesh disable --resource-group %s --name %s", qrg, qc),
 		}
 	case OptionIstioAmbient:
 		ns.Pilot = []Snippet{
 			sh("Install Istio ambient (self-managed)", "istioctl install --set profile=ambient --skip-confirmation"),
-			sh("Onboard one pilot namespace, with a waypoint for L7", "kubectl label namespace %s istio.io/dataplane-mode=ambient\nistioctl waypoint apply -n %s --enroll-namespace", phNamespace, phNamespace),
+			sh("Onboard one pilot namespace, with a waypoint for L7", "kubectl label namespace %s istio.io/dataplane-mode=ambient\nistioctl waypoint apply -n %s --enroll-namespace", qns, qns),
 		}
-		ns.Evidence = []Snippet{sh("ztunnel sees the workloads", "istioctl ztunnel-config workloads | grep %s", phNamespace)}
+		ns.Evidence = []Snippet{sh("ztunnel sees the workloads", "istioctl ztunnel-config workloads | grep %s", qns)}
 		ns.Rollback = []Snippet{
-			sh("Take the namespace out of the mesh", "istioctl waypoint delete --all -n %s\nkubectl label namespace %s istio.io/dataplane-mode-", phNamespace, phNamespace),
+			sh("Take the namespace out of the mesh", "istioctl waypoint delete --all -n %s\nkubectl label namespace %s istio.io/dataplane-mode-", qns, qns),
 			sh("Uninstall", "istioctl uninstall --purge --skip-confirmation"),
 		}
 	case OptionLinkerd:
 		ns.Pilot = []Snippet{
 			sh("Install Linkerd (self-managed, HA values)", "linkerd install --crds | kubectl apply -f -\nlinkerd install --ha | kubectl apply -f -\nlinkerd check"),
-			sh("Onboard one pilot namespace", "kubectl annotate namespace %s linkerd.io/inject=enabled\nkubectl rollout restart deployment -n %s", phNamespace, phNamespace),
+			sh("Onboard one pilot namespace", "kubectl annotate namespace %s linkerd.io/inject=enabled\nkubectl rollout restart deployment -n %s", qns, qns),
 		}
-		ns.Evidence = []Snippet{sh("Proxies meshed and healthy", "linkerd check --proxy -n %s", phNamespace)}
+		ns.Evidence = []Snippet{sh("Proxies meshed and healthy", "linkerd check --proxy -n %s", qns)}
 		ns.Rollback = []Snippet{
-			sh("Take the namespace out of the mesh", "kubectl annotate namespace %s linkerd.io/inject-\nkubectl rollout restart deployment -n %s", phNamespace, phNamespace),
+			sh("Take the namespace out of the mesh", "kubectl annotate namespace %s linkerd.io/inject-\nkubectl rollout restart deployment -n %s", qns, qns),
 			sh("Uninstall", "linkerd uninstall | kubectl delete -f -"),
 		}
 	case OptionCilium:
 		ns.Pilot = []Snippet{
-			sh("Enable Advanced Container Networking Services", "az aks update --resource-group %s --name %s --enable-acns", phResourceGroup, cluster),
+			sh("Enable Advanced Container Networking Services", "az aks update --resource-group %s --name %s --enable-acns", qrg, qc),
 			yaml("Allow only GET from the frontend to the API (L7 policy)", `apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
 metadata:
@@ -135,30 +152,30 @@ spec:
         - method: GET
           path: "/api/v1/.*"`, phNamespace),
 		}
-		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get ciliumnetworkpolicies -n %s", phNamespace)}
-		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete ciliumnetworkpolicy api-allow-get -n %s", phNamespace)}
+		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get ciliumnetworkpolicies -n %s", qns)}
+		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete ciliumnetworkpolicy api-allow-get -n %s", qns)}
 	case OptionAppNet:
 		ns.Pilot = []Snippet{
 			sh("Register the preview and install the CLI extension (az CLI 2.84.0+)", "az feature register --namespace Microsoft.AppLink --name PublicPreview\naz provider register --namespace Microsoft.AppLink\naz extension add --name appnet-preview"),
-			sh("Prerequisites on the cluster: OIDC issuer, Entra ID, Managed Gateway API", "az aks update --resource-group %s --name %s --enable-oidc-issuer --enable-aad --enable-gateway-api", phResourceGroup, cluster),
-			sh("Create the Application Network and join the cluster (self-managed upgrades)", "az appnet create -g %s -n <appnet> -l <location> --identity-type SystemAssigned\naz appnet member join -g %s --appnet-name <appnet> --member-name %s --member-resource-id $(az aks show -g %s -n %s --query id -o tsv) --upgrade-mode SelfManaged", phResourceGroup, phResourceGroup, cluster, phResourceGroup, cluster),
-			sh("Onboard one pilot namespace", "kubectl label namespace %s istio.io/dataplane-mode=ambient", phNamespace),
+			sh("Prerequisites on the cluster: OIDC issuer, Entra ID, Managed Gateway API", "az aks update --resource-group %s --name %s --enable-oidc-issuer --enable-aad --enable-gateway-api", qrg, qc),
+			sh("Create the Application Network and join the cluster (self-managed upgrades)", "az appnet create -g %[1]s -n %[3]s -l %[4]s --identity-type SystemAssigned\naz appnet member join -g %[1]s --appnet-name %[3]s --member-name %[2]s --member-resource-id \"$(az aks show -g %[1]s -n %[2]s --query id -o tsv)\" --upgrade-mode SelfManaged", qrg, qc, qappnet, qloc),
+			sh("Onboard one pilot namespace", "kubectl label namespace %s istio.io/dataplane-mode=ambient", qns),
 		}
-		ns.Evidence = []Snippet{sh("Member joined; ztunnel and Istio CNI running", "az appnet member show -g %s --appnet-name <appnet> --member-name %s\nkubectl get pods -n applink-system", phResourceGroup, cluster)}
+		ns.Evidence = []Snippet{sh("Member joined; ztunnel and Istio CNI running", "az appnet member show -g %s --appnet-name %s --member-name %s\nkubectl get pods -n applink-system", qrg, qappnet, qc)}
 		ns.Rollback = []Snippet{
-			sh("Take the namespace out of the mesh", "kubectl label namespace %s istio.io/dataplane-mode-", phNamespace),
-			sh("Leave the Application Network", "az appnet member remove -g %s --appnet-name <appnet> --member-name %s", phResourceGroup, cluster),
+			sh("Take the namespace out of the mesh", "kubectl label namespace %s istio.io/dataplane-mode-", qns),
+			sh("Leave the Application Network", "az appnet member remove -g %s --appnet-name %s --member-name %s", qrg, qappnet, qc),
 		}
 	case OptionCiliumMTLS:
 		ns.Pilot = []Snippet{
-			sh("Enable ACNS with Cilium mTLS (preview; restarts the Cilium agent on every node)", "az feature register --namespace Microsoft.ContainerService --name AdvancedNetworkingmTLSPreview\naz aks update --resource-group %s --name %s --enable-acns --acns-transit-encryption-type mTLS", phResourceGroup, cluster),
-			sh("Enrol one pilot namespace", "kubectl label namespace %s io.cilium/mtls-enabled=true", phNamespace),
+			sh("Enable ACNS with Cilium mTLS (preview; restarts the Cilium agent on every node)", "az feature register --namespace Microsoft.ContainerService --name AdvancedNetworkingmTLSPreview\naz aks update --resource-group %s --name %s --enable-acns --acns-transit-encryption-type mTLS", qrg, qc),
+			sh("Enrol one pilot namespace", "kubectl label namespace %s io.cilium/mtls-enabled=true", qns),
 		}
 		ns.Evidence = []Snippet{sh("ztunnel and SPIRE running", "kubectl get pods -n kube-system | grep -E 'ztunnel|spire'")}
-		ns.Rollback = []Snippet{sh("Take the namespace out of mTLS", "kubectl label namespace %s io.cilium/mtls-enabled-", phNamespace)}
+		ns.Rollback = []Snippet{sh("Take the namespace out of mTLS", "kubectl label namespace %s io.cilium/mtls-enabled-", qns)}
 	case OptionIngressCanary:
 		ns.Pilot = []Snippet{
-			yaml("Send 10%% to the canary at the edge (HTTPRoute weights)", `apiVersion: gateway.networking.k8s.io/v1
+			yaml("Send 10% to the canary at the edge (HTTPRoute weights)", `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata:
   name: %[1]s
@@ -175,8 +192,8 @@ spec:
       port: 80
       weight: 10`, phService, phNamespace),
 		}
-		ns.Evidence = []Snippet{sh("Route accepted by the gateway", "kubectl get httproute %s -n %s -o jsonpath='{.status.parents[*].conditions}'", phService, phNamespace)}
-		ns.Rollback = []Snippet{sh("All traffic back to v1", "kubectl patch httproute %s -n %s --type=json -p='[{\"op\":\"replace\",\"path\":\"/spec/rules/0/backendRefs/0/weight\",\"value\":100},{\"op\":\"replace\",\"path\":\"/spec/rules/0/backendRefs/1/weight\",\"value\":0}]'", phService, phNamespace)}
+		ns.Evidence = []Snippet{sh("Route accepted by the gateway", "kubectl get httproute %s -n %s -o jsonpath='{.status.parents[*].conditions}'", qsvc, qns)}
+		ns.Rollback = []Snippet{sh("All traffic back to v1", "kubectl patch httproute %s -n %s --type=json -p='[{\"op\":\"replace\",\"path\":\"/spec/rules/0/backendRefs/0/weight\",\"value\":100},{\"op\":\"replace\",\"path\":\"/spec/rules/0/backendRefs/1/weight\",\"value\":0}]'", qsvc, qns)}
 	default:
 		ns.Pilot = []Snippet{
 			yaml("Deny by default in the pilot namespace, then allow what is needed", `apiVersion: networking.k8s.io/v1
@@ -189,8 +206,8 @@ spec:
   policyTypes:
   - Ingress`, phNamespace),
 		}
-		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get networkpolicy -n %s", phNamespace)}
-		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete networkpolicy default-deny -n %s", phNamespace)}
+		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get networkpolicy -n %s", qns)}
+		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete networkpolicy default-deny -n %s", qns)}
 	}
 	return ns
 }

@@ -51,6 +51,9 @@ func (inv *Inventory) Prefill() (Prefill, error) {
 	a.Title = "Imported cluster"
 	set("title", Derived, "named after the import")
 
+	if err := inv.validNames(); err != nil {
+		return Prefill{}, err
+	}
 	if inv.AKS != nil {
 		if inv.AKS.Name != "" {
 			a.Cluster, a.Title = inv.AKS.Name, "Imported: "+inv.AKS.Name
@@ -286,4 +289,28 @@ func joinSemi(s []string) string {
 		out += x
 	}
 	return out
+}
+
+// validNames refuses a cluster or resource group name the AKS naming rules
+// do not allow, naming the field: the name goes into generated commands.
+func (inv *Inventory) validNames() error {
+	var fields []model.FieldError
+	rg := inv.aksResourceGroup
+	if inv.AKS != nil {
+		if inv.AKS.Name != "" {
+			if err := model.ValidClusterName(inv.AKS.Name); err != nil {
+				fields = append(fields, model.FieldError{Field: "cluster", Message: "from the import " + err.Error()})
+			}
+		}
+		rg = inv.AKS.ResourceGroup
+	}
+	if rg != "" {
+		if err := model.ValidResourceGroup(rg); err != nil {
+			fields = append(fields, model.FieldError{Field: "resource_group", Message: "from the import " + err.Error()})
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return &model.Error{Code: model.EINVALID, Message: fields[0].Field + " " + fields[0].Message, Fields: fields}
 }
