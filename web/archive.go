@@ -28,19 +28,13 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 	if option == "" {
 		option = model.OptionNoMesh
 	}
-	steps := model.PlanNextSteps(an.saved.Assessment, option)
 	f := views.ProposeForm{
-		AssessmentID: an.saved.ID, Title: an.saved.Assessment.Title, Cluster: an.saved.Assessment.Cluster, Option: option,
+		AssessmentID: an.saved.ID, Title: an.saved.Assessment.Title, Cluster: an.saved.Assessment.Cluster, ResourceGroup: an.saved.Assessment.ResourceGroup, Option: option,
 		Owner: p.User.Email, Rationale: an.rec.Headline, Supersedes: r.URL.Query().Get("supersedes"), Quorum: "1",
 		ReviewBy:   time.Now().AddDate(0, 6, 0).Format("2006-01-02"),
 		Acceptance: "p95 latency of the pilot namespace within 10% of its baseline\nno increase in 5xx responses during the pilot",
 	}
-	for _, sn := range steps.Evidence {
-		f.Evidence += sn.Title + " | " + strings.ReplaceAll(sn.Code, "\n", " && ") + "\n"
-	}
-	for _, sn := range steps.Rollback {
-		f.Rollback += sn.Code + "\n"
-	}
+	fillCommands(&f, an.saved.Assessment)
 	// A re-review starts from the record it supersedes, with this
 	// assessment's figures.
 	if old := f.Supersedes; old != "" {
@@ -59,7 +53,7 @@ func prefillFrom(f *views.ProposeForm, r model.DecisionRecord) {
 	f.Rationale = r.Rationale
 	f.Acceptance = strings.Join(r.Acceptance, "\n")
 	f.Rollback = strings.Join(r.Rollback, "\n")
-	f.Evidence = ""
+	f.Evidence, f.CommandsFor = "", "" // the earlier record's own commands
 	for _, c := range r.Evidence {
 		f.Evidence += c.Name + " | " + c.Command + "\n"
 	}
@@ -89,7 +83,15 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	f := views.ProposeForm{AssessmentID: an.saved.ID, Title: pf.Get("title"), Cluster: pf.Get("cluster"), ResourceGroup: pf.Get("resource_group"),
 		Option: pf.Get("option"), Owner: pf.Get("owner"), Approvers: pf.Get("approvers"), Scope: pf.Get("scope"), Rationale: pf.Get("rationale"),
 		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"),
-		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum")}
+		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum"), CommandsFor: pf.Get("commands_for")}
+	if pf.Get("action") == "preview" {
+		s.previewCommands(w, r, f, an.saved.Assessment)
+		return
+	}
+	errs := proposeNameErrors(f)
+	if len(errs) == 0 {
+		errs = refreshCommands(&f, an.saved.Assessment)
+	}
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(f.Title), Cluster: strings.TrimSpace(f.Cluster), ResourceGroup: strings.TrimSpace(f.ResourceGroup),
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
@@ -107,7 +109,6 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	if o, ok := an.est.Option(rec.Option); ok {
 		rec.OptionName = o.Name
 	}
-	var errs []model.FieldError
 	if q := strings.TrimSpace(f.Quorum); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil {
