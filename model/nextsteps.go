@@ -112,7 +112,10 @@ spec:
 			sh("Install Istio ambient (self-managed)", "istioctl install --set profile=ambient --skip-confirmation"),
 			sh("Onboard one pilot namespace, with a waypoint for L7", "kubectl label namespace %s istio.io/dataplane-mode=ambient\nistioctl waypoint apply -n %s --enroll-namespace", qns, qns),
 		}
-		ns.Evidence = []Snippet{sh("ztunnel sees the workloads", "istioctl ztunnel-config workloads | grep %s", qns)}
+		ns.Evidence = []Snippet{
+			sh("ztunnel sees the workloads", "istioctl ztunnel-config workloads | grep %s", qns),
+			sh("The AKS Istio add-on stays off (it cannot run beside self-managed Istio)", "az aks show --resource-group %s --name %s --query serviceMeshProfile.mode -o tsv", qrg, qc),
+		}
 		ns.Rollback = []Snippet{
 			sh("Take the namespace out of the mesh", "istioctl waypoint delete --all -n %s\nkubectl label namespace %s istio.io/dataplane-mode-", qns, qns),
 			sh("Uninstall", "istioctl uninstall --purge --skip-confirmation"),
@@ -209,5 +212,8 @@ spec:
 		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get networkpolicy -n %s", qns)}
 		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete networkpolicy default-deny -n %s", qns)}
 	}
+	// Every pilot starts by pointing kubectl at the assessed cluster.
+	connect := sh("Point kubectl at the cluster", "az aks get-credentials --resource-group %s --name %s", qrg, qc)
+	ns.Pilot = append([]Snippet{connect}, ns.Pilot...)
 	return ns
 }
