@@ -165,7 +165,7 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 	shot := newShots(t, "wizard-errors")
 	architect := seed(t, db, "architect@example.com", model.RoleArchitect)
 
-	var podsMsg, nodesMsg, summary, podsValue string
+	var podsMsg, nodesMsg, summary, podsValue, focused string
 	require.NoError(t, chromedp.Run(ctx,
 		signInBrowser(s.URL, architect),
 		chromedp.Navigate(s.URL+"/assessments/new"),
@@ -178,19 +178,29 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 		chromedp.Text(`[data-testid="error-pods"]`, &podsMsg, chromedp.ByQuery),
 		chromedp.Text(`[data-testid="error-summary"]`, &summary, chromedp.ByQuery),
 		chromedp.Value(`[name="pods"]`, &podsValue, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-nodes"]`, &nodesMsg, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.dataset.testid || ""`, &focused),
 		shot.take("step1-errors"),
 	))
+	// Every message at once, the summary by label, and focus on it.
 	assert.Equal(t, "Pods to mesh must be a whole number", podsMsg)
-	assert.Equal(t, "a hundred", podsValue, "what was typed stays in the box")
-	assert.Contains(t, summary, "pods")
-
-	require.NoError(t, chromedp.Run(ctx,
-		chromedp.SetValue(`[name="pods"]`, "100", chromedp.ByQuery),
-		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="error-nodes"]`, chromedp.ByQuery),
-		chromedp.Text(`[data-testid="error-nodes"]`, &nodesMsg, chromedp.ByQuery),
-	))
 	assert.Equal(t, "Nodes today must be a whole number from 1 to 5000 (got 0)", nodesMsg)
+	assert.Equal(t, "a hundred", podsValue, "what was typed stays in the box")
+	assert.Contains(t, summary, "Pods to mesh must be a whole number")
+	assert.Contains(t, summary, "Nodes today must be")
+	assert.NotContains(t, summary, "pods:")
+	assert.Equal(t, "error-summary", focused, "focus moves to the error summary")
+
+	// A 20-digit number is out of range, not "not a number".
+	var rangeMsg string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SetValue(`[name="pods"]`, "12345678901234567890", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "6", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-pods"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-pods"]`, &rangeMsg, chromedp.ByQuery),
+	))
+	assert.Equal(t, "Pods to mesh is out of range: must be from 0 to 100000", rangeMsg)
 
 	// A cluster that cannot exist is refused, not priced: 100,000 pods on
 	// one node, and requests today beyond what the nodes offer.
