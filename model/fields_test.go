@@ -115,3 +115,18 @@ func TestDecodeNamesEveryField(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatMoney(t *testing.T) {
+	tests := []struct{ in, cur, want string }{
+		{"1868.934", "USD", "$1,868.93"},
+		{"327.235", "USD", "$327.24"},
+		{"183456.1", "EUR", "€183,456.10"},
+		{"0", "USD", "$0.00"},
+		{"-12.5", "GBP", "-£12.50"},
+		{"1234567.891", "CHF", "CHF 1,234,567.89"},
+		{"999.999", "USD", "$1,000.00"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, FormatMoney(d(tt.in), tt.cur), tt.in)
+	}
+}

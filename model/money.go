@@ -22,14 +22,18 @@ func FormatMoney(d decimal.Decimal, currency string) string {
 		}
 		b.WriteRune(r)
 	}
-	out := b.String() + "." + cents
-	if sym, ok := currencySymbols[currency]; ok {
-		out = sym + out
-	} else {
-		out = currency + " " + out
-	}
+	out := CurrencyPrefix(currency) + b.String() + "." + cents
 	if neg {
 		out = "-" + out
 	}
 	return out
+}
+
+// CurrencyPrefix is what goes before an amount: the symbol ("$") or the
+// code and a space ("CHF ").
+func CurrencyPrefix(currency string) string {
+	if sym, ok := currencySymbols[currency]; ok {
+		return sym
+	}
+	return currency + " "
 }

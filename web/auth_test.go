@@ -66,7 +66,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		policy[rt.Method+" "+rt.Pattern] = rt.Role
 	}
 	want := map[string]model.Role{
-		"GET /healthz": "", "GET /readyz": "", "GET /metrics": "", "GET /static/*": "", "GET /api/v1/openapi.json": "", "GET /api/v1/catalog": "",
+		"GET /healthz": "", "GET /readyz": "", "GET /metrics": "", "GET /static/*": "", "GET /favicon.ico": "", "GET /api/v1/openapi.json": "", "GET /api/v1/catalog": "",
 		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "", "GET /assumptions": "",
 		"GET /assessments/new": model.RoleArchitect, "POST /assessments": model.RoleArchitect,
 		"GET /assessments/{id}":              model.RoleViewer,

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/shopspring/decimal"
+
 	"meshwise/model"
 	"meshwise/web/views"
 )
@@ -13,7 +15,7 @@ import (
 // Chart geometry, in SVG user units.
 const (
 	chartW, chartH                       = 720.0, 340.0
-	padLeft, padRight, padTop, padBottom = 70.0, 20.0, 20.0, 50.0
+	padLeft, padRight, padTop, padBottom = 96.0, 40.0, 24.0, 56.0
 )
 
 // optionColors keeps each option's colour the same on every chart.
@@ -30,7 +32,7 @@ var optionColors = map[string]string{
 
 // costChart draws monthly total against pods (log scale) for every option,
 // with the crossovers marked. Pixel positions are floats; money is not.
-func costChart(c model.Curves, names map[string]string, currency string) views.LineChart {
+func costChart(c model.Curves, names map[string]string, currency string, assessedPods int) views.LineChart {
 	ch := views.LineChart{Width: chartW, Height: chartH, Currency: currency}
 	var maxCost float64
 	for _, p := range c.Points {
@@ -49,7 +51,7 @@ func costChart(c model.Curves, names map[string]string, currency string) views.L
 	}
 	for i := 0; i <= 4; i++ {
 		v := top * float64(i) / 4
-		ch.YTicks = append(ch.YTicks, views.Tick{Pos: y(v), Label: strconv.FormatFloat(v, 'f', -1, 64)})
+		ch.YTicks = append(ch.YTicks, views.Tick{Pos: y(v), Label: axisMoney(v, currency)})
 	}
 	for i := range c.Points[0].Options {
 		id := c.Points[0].Options[i].ID
@@ -59,7 +61,19 @@ func costChart(c model.Curves, names map[string]string, currency string) views.L
 		}
 		ch.Series = append(ch.Series, views.Series{ID: id, Name: names[id], Color: optionColors[id], Points: strings.TrimSpace(b.String())})
 	}
+	// The assessed pod count, marked where it falls on the axis.
+	if assessedPods >= model.CurveMinPods && assessedPods <= model.CurveMaxPods {
+		ch.Assessed = &views.Tick{Pos: x(assessedPods), Label: fmt.Sprintf("assessed: %d pods", assessedPods)}
+	}
+	first, last := c.Points[0].Pods, c.Points[len(c.Points)-1].Pods
 	for _, xo := range c.Crossovers {
+		// Only crossovers inside the plotted range: not in the first or last
+		// sampling interval, where the interpolation leans on the axis's end
+		// and the whole-node steps of a tiny cluster (a "crossover at 13
+		// pods" is one of those).
+		if xo.BetweenPods[0] <= first || xo.BetweenPods[1] >= last || xo.AtPods <= first || xo.AtPods >= last {
+			continue
+		}
 		cost := costAt(c, xo.CheaperBelow, xo.AtPods)
 		ch.Marks = append(ch.Marks, views.Mark{X: x(xo.AtPods), Y: y(cost),
 			Label: fmt.Sprintf("%s and %s cross at about %d pods", names[xo.CheaperBelow], names[xo.CheaperAbove], xo.AtPods)})
@@ -68,7 +82,7 @@ func costChart(c model.Curves, names map[string]string, currency string) views.L
 	for _, p := range c.Points {
 		row := views.DataRow{Label: strconv.Itoa(p.Pods)}
 		for _, o := range p.Options {
-			row.Cells = append(row.Cells, o.MonthlyTotal.StringFixed(2))
+			row.Cells = append(row.Cells, model.FormatMoney(o.MonthlyTotal, currency))
 		}
 		ch.Rows = append(ch.Rows, row)
 	}
@@ -133,4 +147,15 @@ func taxChart(o model.OptionEstimate) views.BarChart {
 	bc.TotalCPU = o.Requests.CPUCores.String()
 	bc.TotalMemory = o.Requests.MemoryGiB.Decimal().StringFixed(3)
 	return bc
+}
+
+// axisMoney is a short money label for an axis: "$500", "$25k", "$1.5M".
+func axisMoney(v float64, currency string) string {
+	switch {
+	case v >= 1e6:
+		return model.CurrencyPrefix(currency) + strconv.FormatFloat(v/1e6, 'f', -1, 64) + "M"
+	case v >= 1e3:
+		return model.CurrencyPrefix(currency) + strconv.FormatFloat(v/1e3, 'f', -1, 64) + "k"
+	}
+	return wholeMoney(decimal.NewFromFloat(v), currency)
 }

@@ -128,7 +128,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 
 // page returns the frame of a page with the given title and current section.
 func (s *Server) page(r *http.Request, title, section string) views.Page {
-	pg := views.Page{Title: title, Section: section, StyleURL: s.assets.URL("css/meshwise.css"), Version: s.cfg.Version}
+	pg := views.Page{Title: title, Section: section, StyleURL: s.assets.URL("css/meshwise.css"), IconURL: s.assets.URL("icons/favicon.svg"), Version: s.cfg.Version}
 	if p := principalOf(r); p != nil {
 		pg.User, pg.Role = p.User.Email, string(p.Role)
 	}
@@ -175,4 +175,10 @@ func humanBytes(n int64) string {
 	default:
 		return itoa(n) + " bytes"
 	}
+}
+
+// favicon answers browsers and tools that ask for /favicon.ico without
+// reading the page's link: a redirect to the content-hashed icon, not a 404.
+func (s *Server) favicon(w http.ResponseWriter, r *http.Request) {
+	http.Redirect(w, r, s.assets.URL("icons/favicon.svg"), http.StatusMovedPermanently)
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/go-chi/chi/v5"
 
@@ -188,19 +191,27 @@ func resultsView(an analysis) views.ResultsView {
 		}
 		m := o.Monthly
 		rg, _ := an.ranges.Option(o.ID)
+		money := func(d decimal.Decimal) string { return model.FormatMoney(d, e.Currency) }
 		v.Rows = append(v.Rows, views.OptionRow{
-			Invoice:    m.Invoice.StringFixed(2),
+			Invoice:    money(m.Invoice),
 			Preview:    o.Preview,
-			TotalRange: rg.Monthly.P10.StringFixed(0) + "–" + rg.Monthly.P90.StringFixed(0),
+			TotalRange: wholeMoney(rg.Monthly.P10, e.Currency) + "–" + wholeMoney(rg.Monthly.P90, e.Currency),
 			P99Range:   rg.AddedP99.P10.StringFixed(2) + "–" + rg.AddedP99.P90.StringFixed(2),
 			NodesRange: rg.AddedNodes.P10.String() + "–" + rg.AddedNodes.P90.String(),
 			ID:         o.ID, Name: o.Name,
 			Cores: o.Planned.CPUCores.Decimal().StringFixed(2), GiB: o.Planned.MemoryGiB.Decimal().StringFixed(2), Nodes: strconv.Itoa(o.AddedNodes),
 			DefaultCores: o.Requests.CPUCores.Decimal().StringFixed(2),
-			NodesCost:    m.NodesAdded.StringFixed(2), RequestsCost: m.Planned.StringFixed(2), UsageCost: m.Usage.StringFixed(2),
-			Telemetry: m.Telemetry.StringFixed(2), Total: m.Total.StringFixed(2), P99: o.Latency.P99.StringFixed(3),
+			NodesCost:    money(m.NodesAdded), RequestsCost: money(m.Planned), UsageCost: money(m.Usage),
+			Telemetry: money(m.Telemetry), Total: money(m.Total), P99: o.Latency.P99.StringFixed(3),
 			NeedsCovered: needs, Operated: operated, Verdict: ro.Verdict,
 		})
+		t := o.Telemetry
+		v.Telemetry = append(v.Telemetry, views.TelemetryRow{ID: o.ID, Name: o.Name,
+			Series: groupDigits(strconv.FormatInt(t.MetricSeries, 10)), Samples: groupDigits(t.MetricSamplesPerMonth.StringFixed(0)),
+			MetricPrice: money(a.Pricing.MetricsPer10M) + " per 10M samples", MetricsCost: money(t.MetricsCost),
+			Spans: groupDigits(t.SpansPerMonth.StringFixed(0)), TraceGB: t.TraceGB.StringFixed(2), TracePrice: money(a.Pricing.TracePerGB) + " per GB", TracesCost: money(t.TracesCost),
+			LogGB: groupDigits(t.AccessLogGB.StringFixed(2)), LogPrice: money(a.Pricing.LogPerGB) + " per GB", LogsCost: money(t.LogsCost),
+			Total: money(m.Telemetry)})
 		b := views.Breakdown{ID: o.ID, Name: o.Name, Verdict: ro.Verdict, Summary: o.Summary, OperatedBy: o.OperatedBy, Notes: o.Notes, Coverage: o.Coverage,
 			LatencyNote: o.Latency.Note}
 		for _, reason := range ro.Reasons {
@@ -236,7 +247,7 @@ func resultsView(an analysis) views.ResultsView {
 			Why: f.Why, Note: notes.cite(f.Source)})
 	}
 	v.RangeMethod = an.ranges.Method
-	v.Cost = costChart(an.curves, names, e.Currency)
+	v.Cost = costChart(an.curves, names, e.Currency, a.Pods)
 	sidecar, _ := e.Option(model.OptionIstioSidecar)
 	v.Tax = taxChart(sidecar)
 	return v
@@ -262,4 +273,31 @@ func priceBasisText(b model.PriceBasis) string {
 // answers (the wizard routes need an architect).
 func canEditAssessments(r *http.Request) bool {
 	return principalOf(r).Role.AtLeast(model.RoleArchitect)
+}
+
+// wholeMoney is money without cents, for ranges and axes: "$1,870".
+func wholeMoney(d decimal.Decimal, currency string) string {
+	return strings.TrimSuffix(model.FormatMoney(d.Round(0), currency), ".00")
+}
+
+// groupDigits puts thousands separators into a plain decimal string.
+func groupDigits(s string) string {
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
 }

@@ -185,6 +185,7 @@ func (s *Server) RouteTable() []Route {
 		infra("GET", "/readyz", s.readyz),
 		infra("GET", "/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP),
 		infra("GET", static.Prefix+"*", s.assets.ServeHTTP),
+		infra("GET", "/favicon.ico", s.favicon),
 		infra("GET", "/api/v1/openapi.json", s.apiOpenAPI),
 		infra("GET", "/api/v1/catalog", s.apiCatalog),
 		app("GET", "/api/v1/keys", anyone, s.apiKeys),

@@ -42,7 +42,8 @@ func (s *Server) openAssessment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	target := "/assessments/" + saved.ID + "/steps/" + strconv.Itoa(min(saved.Step, 3))
-	if saved.Step >= 4 {
+	// A viewer may not open the wizard: a draft's link shows its results.
+	if saved.Step >= 4 || !canEditAssessments(r) {
 		target = "/assessments/" + saved.ID + "/results"
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)

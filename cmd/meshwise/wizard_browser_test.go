@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -109,7 +110,7 @@ func TestBrowserWizardToResults(t *testing.T) {
 	for _, o := range api.Options {
 		var shown string
 		require.NoError(t, chromedp.Run(ctx, chromedp.Text(`[data-testid="total-`+o.ID+`"]`, &shown, chromedp.ByQuery)))
-		assert.Equal(t, o.Monthly.Total.StringFixed(2), shown, "monthly total of %s", o.ID)
+		assert.Equal(t, model.FormatMoney(o.Monthly.Total, "USD"), shown, "monthly total of %s", o.ID)
 	}
 	// Ranges, the price basis and the spare room are on the page, and the
 	// ranges equal the JSON download's.
@@ -117,7 +118,8 @@ func TestBrowserWizardToResults(t *testing.T) {
 	for _, o := range saved.Estimate.Ranges.Options {
 		var shown string
 		require.NoError(t, chromedp.Run(ctx, chromedp.Text(`[data-testid="total-range-`+o.ID+`"]`, &shown, chromedp.ByQuery)))
-		assert.Equal(t, o.Monthly.P10.StringFixed(0)+"–"+o.Monthly.P90.StringFixed(0), shown, "range of %s", o.ID)
+		whole := func(d decimal.Decimal) string { return strings.TrimSuffix(model.FormatMoney(d.Round(0), "USD"), ".00") }
+		assert.Equal(t, whole(o.Monthly.P10)+"–"+whole(o.Monthly.P90), shown, "range of %s", o.ID)
 	}
 	var basis, room, method string
 	var previews, tooSmall int
