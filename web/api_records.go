@@ -92,6 +92,8 @@ type ProposalDoc struct {
 	Rollback      []string      `json:"rollback"`
 	ReviewBy      string        `json:"review_by"`
 	Supersedes    string        `json:"supersedes"`
+	// PreviewAccepted acknowledges preview terms when the option is a preview.
+	PreviewAccepted bool `json:"preview_accepted"`
 }
 
 // apiProposeRecord answers POST /api/v1/records: the record is proposed
@@ -125,7 +127,7 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 		Option: in.Option, Owner: strings.TrimSpace(in.Owner), Approvers: in.Approvers, Quorum: in.Quorum, Scope: in.Scope,
 		Rationale: strings.TrimSpace(in.Rationale), Evidence: in.Evidence, Acceptance: in.Acceptance, Rollback: in.Rollback,
 		ReviewBy: strings.TrimSpace(in.ReviewBy), Supersedes: strings.TrimSpace(in.Supersedes),
-		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est,
+		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est, PreviewAccepted: in.PreviewAccepted,
 	}
 	if o, ok := est.Option(rec.Option); ok {
 		rec.OptionName = o.Name
