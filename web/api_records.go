@@ -122,6 +122,12 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	ranges, err := model.ComputeRanges(saved.Assessment)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	est.Ranges = &ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(in.Title), Cluster: strings.TrimSpace(in.Cluster), ResourceGroup: strings.TrimSpace(in.ResourceGroup),
 		Option: in.Option, Owner: strings.TrimSpace(in.Owner), Approvers: in.Approvers, Quorum: in.Quorum, Scope: in.Scope,

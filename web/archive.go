@@ -91,12 +91,16 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 		Option: pf.Get("option"), Owner: pf.Get("owner"), Approvers: pf.Get("approvers"), Scope: pf.Get("scope"), Rationale: pf.Get("rationale"),
 		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"),
 		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum"), PreviewAccepted: pf.Get("preview_accepted") == "true"}
+	// The record signs the estimate with its P10–P90 ranges, which the
+	// portfolio adds up.
+	signed := an.est
+	signed.Ranges = &an.ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(f.Title), Cluster: strings.TrimSpace(f.Cluster), ResourceGroup: strings.TrimSpace(f.ResourceGroup),
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
 		Rationale: strings.TrimSpace(f.Rationale), Acceptance: lines(f.Acceptance), Rollback: lines(f.Rollback),
 		ReviewBy: strings.TrimSpace(f.ReviewBy), Supersedes: strings.TrimSpace(f.Supersedes),
-		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &an.est, PreviewAccepted: f.PreviewAccepted,
+		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &signed, PreviewAccepted: f.PreviewAccepted,
 	}
 	for _, l := range lines(f.Evidence) {
 		name, cmd, ok := strings.Cut(l, "|")
