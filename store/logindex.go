@@ -460,6 +460,12 @@ func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today ti
 		}
 	}
 	page := q.Page(matches, order)
+	page.Costs = map[string]model.RecordCost{}
+	for _, st := range page.Rows {
+		if c, ok := ix.costs[st.ID]; ok {
+			page.Costs[st.ID] = c.cost
+		}
+	}
 	ix.mu.Unlock()
 	if !integrity.OK {
 		for i := range page.Rows {
