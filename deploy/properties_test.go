@@ -293,7 +293,9 @@ func checkSigningKey(m *manifests, d *appsv1.Deployment, app *corev1.Container) 
 			if err != nil {
 				return []error{err}
 			}
-			if !slices.ContainsFunc(objs, func(o keyVaultObject) bool { return o.ObjectAlias == file || (o.ObjectAlias == "" && o.ObjectName == file) }) {
+			if !slices.ContainsFunc(objs, func(o keyVaultObject) bool {
+				return o.ObjectAlias == file || (o.ObjectAlias == "" && o.ObjectName == file)
+			}) {
 				return []error{fmt.Errorf("SecretProviderClass %s: no Key Vault object is mounted as %s", spc.Name, file)}
 			}
 			if spc.Spec.Provider != "azure" || spc.Spec.Parameters["keyvaultName"] == "" {
@@ -512,7 +514,9 @@ func selects(sel *metav1.LabelSelector, set labels.Set) bool {
 // can fail.
 func TestChecksCatchBrokenManifests(t *testing.T) {
 	stream := build(t, "overlays/aks-example")
-	app := func(m *manifests) *corev1.Container { return container(&m.Deployments[0].Spec.Template.Spec, appContainer) }
+	app := func(m *manifests) *corev1.Container {
+		return container(&m.Deployments[0].Spec.Template.Spec, appContainer)
+	}
 	cases := []struct {
 		name   string
 		break_ func(m *manifests)
