@@ -25,7 +25,7 @@ func (s *Server) analyse(r *http.Request) (analysis, error) {
 	if err != nil {
 		return analysis{}, err
 	}
-	est, err := model.Compute(saved.Assessment)
+	est, err := s.compute(saved.Assessment, "page")
 	if err != nil {
 		return analysis{}, err
 	}
