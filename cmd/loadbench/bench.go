@@ -150,6 +150,7 @@ func bench(ctx context.Context, o options, gen generator, out io.Writer) error {
 		results = append(results, m)
 	}
 	printResults(out, o, results)
+	fmt.Fprintf(out, "load average after the runs: %s\n", loadAverage())
 	for _, m := range results {
 		if m.Bare.Failed > 0 || m.Meshwise.Failed > 0 {
 			return fmt.Errorf("%s: %d bare and %d meshwise requests failed; see %s", m.Name, m.Bare.Failed, m.Meshwise.Failed, mw.log)
@@ -174,7 +175,17 @@ func printMachine(out io.Writer, o options, gen generator) {
 	fmt.Fprintf(out, "\nmachine: %s, %d CPUs (%s/%s), %s\n", cpu, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	fmt.Fprintf(out, "load:    %s, %d threads, %d connections, %s per run after %s warm-up, 127.0.0.1 only\n",
 		gen.Name(), o.Threads, o.Connections, o.Duration, o.Warmup)
-	fmt.Fprintf(out, "         requests rotate over %d assessments (estimate API and results page)\n\n", o.Variants)
+	fmt.Fprintf(out, "         requests rotate over %d assessments (estimate API and results page)\n", o.Variants)
+	fmt.Fprintf(out, "others:  load average %s before the runs (other work on the same cores skews every figure)\n\n", loadAverage())
+}
+
+// loadAverage is the first three fields of /proc/loadavg, or "unknown".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
 
 func printResults(out io.Writer, o options, results []measured) {
