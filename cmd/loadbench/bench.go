@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -227,7 +229,8 @@ func profile(ctx context.Context, o options, gen generator, debugURL, base strin
 			}
 			errc <- err
 		}()
-		if _, err := gen.Run(ctx, base, m.Load, o.Connections, o.Threads, o.Duration); err != nil {
+		r, err := gen.Run(ctx, base, m.Load, o.Connections, o.Threads, o.Duration)
+		if err != nil {
 			return err
 		}
 		if err := <-errc; err != nil {
@@ -237,11 +240,33 @@ func profile(ctx context.Context, o options, gen generator, debugURL, base strin
 		if err != nil {
 			return fmt.Errorf("go tool pprof: %v\n%s", err, top)
 		}
-		fmt.Fprintf(out, "\n== CPU profile of meshwise under %s (%s)\n%s", m.Name, file, top)
+		fmt.Fprintf(out, "\n== CPU profile of meshwise under %s (%s)\n", m.Name, file)
+		// CPU time per request barely depends on what else runs on the
+		// machine, unlike requests per second.
+		if cpu := profileSeconds(string(top)); cpu > 0 && r.Requests > 0 {
+			fmt.Fprintf(out, "meshwise CPU per request: %.2f ms (%.2f s of samples, about %d requests in the %d s window)\n",
+				cpu*1000/(r.PerSec*float64(secs)), cpu, int(r.PerSec*float64(secs)), secs)
+		}
+		fmt.Fprintf(out, "%s", top)
 		cum, err := exec.CommandContext(ctx, "go", "tool", "pprof", "-top", "-cum", "-nodecount=40", o.Meshwise, file).CombinedOutput()
 		if err == nil {
 			_ = os.WriteFile(strings.TrimSuffix(file, ".pprof")+".cum.txt", cum, 0o644)
 		}
 	}
 	return nil
+}
+
+var totalSamples = regexp.MustCompile(`Total samples = ([0-9.]+)(ms|s)`)
+
+// profileSeconds reads "Total samples = 6.78s" from pprof's report.
+func profileSeconds(top string) float64 {
+	m := totalSamples.FindStringSubmatch(top)
+	if m == nil {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	if m[2] == "ms" {
+		v /= 1000
+	}
+	return v
 }
