@@ -80,3 +80,6 @@ func ErrorFieldMessage(err error) string {
 	}
 	return ErrorMessage(err)
 }
+
+// Invalid returns an EINVALID error naming one field.
+func Invalid(field, msg string) *Error { return invalid(field, msg) }

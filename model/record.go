@@ -13,7 +13,18 @@ const (
 	StatusApproved   = "approved"
 	StatusRejected   = "rejected"
 	StatusSuperseded = "superseded"
+	// StatusIntegrityFailure replaces a record's status while the log fails
+	// verification: a page never shows a state the signatures do not cover.
+	StatusIntegrityFailure = "integrity failure"
 )
+
+// Integrity says whether what a page shows is covered by the log's
+// signatures and, if not, the first entry that fails and why.
+type Integrity struct {
+	OK       bool   `json:"ok"`
+	FirstBad int64  `json:"first_bad"`
+	Problem  string `json:"problem,omitempty"`
+}
 
 // Check is one item of the validation packet: what to show and the command
 // that produces it.
@@ -39,6 +50,7 @@ type DecisionRecord struct {
 	Rollback       []string `json:"rollback"`
 	ReviewBy       string   `json:"review_by"` // YYYY-MM-DD
 	Supersedes     string   `json:"supersedes,omitempty"`
+	Quorum         int      `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
 	AssessmentID   string   `json:"assessment_id"`
 	Recommendation string   `json:"recommendation"` // the verdict's headline at proposal time
 	Estimate       Estimate `json:"estimate"`       // inputs, figures and model version
@@ -63,6 +75,11 @@ func (r DecisionRecord) Validate(today time.Time) error {
 			v.add("scope", fmt.Sprintf("%q is not a namespace name (lower-case letters, digits and '-', at most 63)", ns))
 			break
 		}
+	}
+	if r.Quorum < 0 || r.Quorum > MaxQuorum {
+		v.add("quorum", fmt.Sprintf("must be between 1 and %d approvers", MaxQuorum))
+	} else if len(r.Approvers) > 0 && r.Quorum > len(r.Approvers) {
+		v.add("quorum", fmt.Sprintf("asks for %d approvals but names only %d approver(s)", r.Quorum, len(r.Approvers)))
 	}
 	if len(r.Rollback) == 0 {
 		v.add("rollback", "write the commands that undo the change")
@@ -99,14 +116,27 @@ func isDNSLabel(s string) bool {
 	return true
 }
 
+// MaxQuorum bounds how many distinct approvals a record may ask for.
+const MaxQuorum = 9
+
+// NeededApprovals is the record's quorum: how many distinct approvers must
+// approve it (1 unless the proposer asked for more).
+func (r DecisionRecord) NeededApprovals() int {
+	if r.Quorum < 1 {
+		return 1
+	}
+	return r.Quorum
+}
+
 // RecordState is a record as the log tells it: the record, its status and
 // its history.
 type RecordState struct {
-	ID       string
-	Record   DecisionRecord
-	Status   string
-	Proposer Actor
-	History  []LogEntry
+	ID        string
+	Record    DecisionRecord
+	Status    string
+	Proposer  Actor
+	Approvals []Actor // distinct approvers so far, in order
+	History   []LogEntry
 }
 
 // Overdue reports whether an approved record is past its review date.
@@ -115,7 +145,55 @@ func (s RecordState) Overdue(today time.Time) bool {
 	return err == nil && s.Status == StatusApproved && today.After(d)
 }
 
-// Replay derives every record's state from the log's entries, in order.
+// NewRecordState starts a record from its "proposed" entry; ok is false for
+// any other entry.
+func NewRecordState(e LogEntry) (RecordState, bool) {
+	if e.Event != EventProposed || e.Record == nil || e.RecordID == "" {
+		return RecordState{}, false
+	}
+	return RecordState{ID: e.RecordID, Record: *e.Record, Status: StatusProposed, Proposer: e.Actor, History: []LogEntry{e}}, true
+}
+
+// Apply adds a later entry of the record to its state. An approval counts
+// once per approver; the record is approved when the quorum is reached.
+func (s *RecordState) Apply(e LogEntry) {
+	s.History = append(s.History, e)
+	switch e.Event {
+	case EventApproved:
+		if s.Status != StatusProposed || s.approvedBy(e.Actor.ID) {
+			return
+		}
+		s.Approvals = append(s.Approvals, e.Actor)
+		if len(s.Approvals) >= s.Record.NeededApprovals() {
+			s.Status = StatusApproved
+		}
+	case EventRejected:
+		if s.Status == StatusProposed {
+			s.Status = StatusRejected
+		}
+	case EventSuperseded:
+		if s.Status == StatusApproved {
+			s.Status = StatusSuperseded
+		}
+	}
+}
+
+func (s RecordState) approvedBy(id string) bool {
+	for _, a := range s.Approvals {
+		if a.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// Completes reports whether one more approval would approve the record.
+func (s RecordState) Completes() bool {
+	return s.Status == StatusProposed && len(s.Approvals)+1 >= s.Record.NeededApprovals()
+}
+
+// Replay derives every record's state from the log's entries, in order,
+// newest record first.
 func Replay(entries []LogEntry) []RecordState {
 	byID := map[string]*RecordState{}
 	var order []string
@@ -125,22 +203,14 @@ func Replay(entries []LogEntry) []RecordState {
 		}
 		st, ok := byID[e.RecordID]
 		if !ok {
-			if e.Event != EventProposed || e.Record == nil {
+			fresh, ok := NewRecordState(e)
+			if !ok {
 				continue
 			}
-			st = &RecordState{ID: e.RecordID, Record: *e.Record, Status: StatusProposed, Proposer: e.Actor}
-			byID[e.RecordID] = st
-			order = append(order, e.RecordID)
+			byID[e.RecordID], order = &fresh, append(order, e.RecordID)
+			continue
 		}
-		st.History = append(st.History, e)
-		switch e.Event {
-		case EventApproved:
-			st.Status = StatusApproved
-		case EventRejected:
-			st.Status = StatusRejected
-		case EventSuperseded:
-			st.Status = StatusSuperseded
-		}
+		st.Apply(e)
 	}
 	out := make([]RecordState, 0, len(order))
 	for i := len(order) - 1; i >= 0; i-- {
@@ -151,18 +221,23 @@ func Replay(entries []LogEntry) []RecordState {
 
 // Transition checks that an event may follow a record's current status and
 // that the actor may cause it: approvals and rejections need an approver who
-// did not propose the record (four eyes).
+// did not propose the record (four eyes), and each approver counts once.
 func Transition(st RecordState, event string, actor Principal) error {
+	verb := map[string]string{EventApproved: "approve", EventRejected: "reject", EventSuperseded: "supersede"}[event]
 	switch event {
 	case EventApproved, EventRejected:
 		if !actor.Role.AtLeast(RoleApprover) {
-			return Errorf(EFORBIDDEN, "Only an approver can %s a record.", strings.TrimSuffix(event, "d"))
+			return Errorf(EFORBIDDEN, "Only an approver can %s a record; your role is %s.", verb, actor.Role)
 		}
-		if err := CheckFourEyes(actor.User.ID, st.Proposer.ID); err != nil {
-			return err
+		if actor.User.ID == st.Proposer.ID {
+			return Errorf(EFORBIDDEN, "You proposed this record, so you cannot %s it: another approver must (four eyes).", verb)
 		}
 		if st.Status != StatusProposed {
-			return Errorf(ECONFLICT, "The record is %s; only a proposed record can be %s.", st.Status, event)
+			return Errorf(ECONFLICT, "The record is already %s; only a proposed record can be %sd.", st.Status, verb)
+		}
+		if event == EventApproved && st.approvedBy(actor.User.ID) {
+			return Errorf(ECONFLICT, "You have already approved this record; it needs %d more approval(s) from other approvers.",
+				st.Record.NeededApprovals()-len(st.Approvals))
 		}
 	case EventSuperseded:
 		if st.Status != StatusApproved {

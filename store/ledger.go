@@ -2,15 +2,18 @@ package store
 
 import (
 	"context"
-	"encoding/hex"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"meshwise/ledger"
 	"meshwise/model"
 )
 
@@ -18,28 +21,109 @@ import (
 // one transaction at a time holds it, so the chain can never fork.
 const logLockKey = 0x6d657368 // "mesh"
 
-// Append adds one signed entry to the decision log and returns it with its
-// position, link and time filled in. Concurrent callers are batched: the
-// first becomes the leader and writes everything queued so far in one
-// transaction under the advisory lock (group commit), so throughput grows
-// with the number of writers while the chain stays one line. A request
-// whose context ends before its batch starts is not written; a batch that
-// fails is retried entry by entry, so one bad entry fails alone. Nothing of
-// a failed transaction remains.
-func (s *Store) Append(ctx context.Context, key model.SigningKey, e model.LogEntry, now time.Time) (model.LogEntry, error) {
-	return s.append(&appendReq{ctx: ctx, key: key, entry: e, now: now, done: make(chan appendRes, 1)})
+// Propose writes a "proposed" entry holding the whole record and returns
+// the record's new ID.
+func (s *Store) Propose(ctx context.Context, actor model.Principal, rec model.DecisionRecord) (string, error) {
+	id := newUUID()
+	_, err := s.append(&appendReq{ctx: ctx, build: func(lookup recordLookup) ([]model.LogEntry, error) {
+		if rec.Supersedes != "" {
+			old, ok := lookup(rec.Supersedes)
+			if !ok || old.Status != model.StatusApproved {
+				return nil, model.Invalid("supersedes", "must name an approved record")
+			}
+		}
+		r := rec
+		return []model.LogEntry{{Event: model.EventProposed, RecordID: id, Actor: actorOf(actor), Record: &r}}, nil
+	}})
+	return id, err
+}
+
+// Decide appends an approval or a rejection of a record by actor, with a
+// note. The record's state is checked inside the append's transaction,
+// under the log's lock, after reading every entry other replicas wrote: two
+// approvers racing cannot both decide (the second gets ECONFLICT). The
+// approval that reaches the record's quorum also supersedes the record it
+// replaces, in the same transaction.
+func (s *Store) Decide(ctx context.Context, recordID, event string, actor model.Principal, note string) (model.RecordState, error) {
+	if !isUUID(recordID) {
+		return model.RecordState{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
+	}
+	var after model.RecordState
+	_, err := s.append(&appendReq{ctx: ctx, build: func(lookup recordLookup) ([]model.LogEntry, error) {
+		st, ok := lookup(recordID)
+		if !ok {
+			return nil, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
+		}
+		if err := model.Transition(st, event, actor); err != nil {
+			return nil, err
+		}
+		out := []model.LogEntry{{Event: event, RecordID: recordID, Actor: actorOf(actor), Note: note}}
+		if event == model.EventApproved && st.Completes() && st.Record.Supersedes != "" {
+			if old, ok := lookup(st.Record.Supersedes); ok && model.Transition(old, model.EventSuperseded, actor) == nil {
+				out = append(out, model.LogEntry{Event: model.EventSuperseded, RecordID: old.ID, Actor: actorOf(actor), Note: "superseded by " + recordID})
+			}
+		}
+		after = st
+		after.Apply(out[0])
+		return out, nil
+	}})
+	return after, err
 }
 
 // AppendRotation logs a new signing key, signed by the key it replaces and
 // by the new key itself, so verifiers can walk their trust from one to the
-// other.
-func (s *Store) AppendRotation(ctx context.Context, prev, next model.SigningKey, note string, now time.Time) (model.LogEntry, error) {
+// other. The new key must be the store's signer.
+func (s *Store) AppendRotation(ctx context.Context, prev ledger.SigningKey, note string) error {
+	next := s.signer
 	pub := next.Public()
-	e := model.LogEntry{Event: model.EventKeyRotated, KeyID: next.ID, NewKey: pub.Key, Note: note, Actor: model.Actor{Email: "meshwise (start-up)"}}
-	return s.append(&appendReq{ctx: ctx, key: prev, cosigners: []model.SigningKey{next}, entry: e, now: now, done: make(chan appendRes, 1)})
+	_, err := s.append(&appendReq{ctx: ctx, key: &prev, cosigners: []ledger.SigningKey{next}, build: func(recordLookup) ([]model.LogEntry, error) {
+		return []model.LogEntry{{Event: model.EventKeyRotated, KeyID: next.ID, NewKey: pub.Key, Note: note, Actor: model.Actor{Email: "meshwise (start-up)"}}}, nil
+	}})
+	return err
 }
 
-func (s *Store) append(req *appendReq) (model.LogEntry, error) {
+func actorOf(p model.Principal) model.Actor {
+	return model.Actor{ID: p.User.ID, Email: p.User.Email, Role: p.Role}
+}
+
+// recordLookup finds a record's current state, including what earlier
+// requests of the same batch appended.
+type recordLookup func(id string) (model.RecordState, bool)
+
+// appendReq is one caller's append: build turns the log's current state
+// into the entries to sign, or refuses.
+type appendReq struct {
+	ctx       context.Context
+	build     func(recordLookup) ([]model.LogEntry, error)
+	key       *ledger.SigningKey // signs instead of the store's signer (a rotation)
+	cosigners []ledger.SigningKey
+	done      chan appendRes
+}
+
+type appendRes struct {
+	entries []model.LogEntry
+	err     error
+}
+
+// appendQueue is the group-commit state of append.
+type appendQueue struct {
+	mu      sync.Mutex
+	queue   []*appendReq
+	leading bool
+}
+
+// maxBatch bounds one transaction's entries.
+const maxBatch = 256
+
+// append queues a request and waits for its batch. Concurrent callers are
+// batched: the first becomes the leader and writes everything queued so far
+// in one transaction under the advisory lock (group commit), so throughput
+// grows with the number of writers while the chain stays one line. A
+// request whose context ends before its batch starts is not written; a
+// batch that fails is retried request by request, so one bad request fails
+// alone. Nothing of a failed transaction remains.
+func (s *Store) append(req *appendReq) ([]model.LogEntry, error) {
+	req.done = make(chan appendRes, 1)
 	s.appends.mu.Lock()
 	s.appends.queue = append(s.appends.queue, req)
 	if !s.appends.leading {
@@ -50,32 +134,8 @@ func (s *Store) append(req *appendReq) (model.LogEntry, error) {
 		s.appends.mu.Unlock()
 	}
 	res := <-req.done
-	return res.entry, res.err
+	return res.entries, res.err
 }
-
-// appendQueue is the group-commit state of Append.
-type appendQueue struct {
-	mu      sync.Mutex
-	queue   []*appendReq
-	leading bool
-}
-
-type appendReq struct {
-	ctx       context.Context
-	key       model.SigningKey
-	cosigners []model.SigningKey
-	entry     model.LogEntry
-	now       time.Time
-	done      chan appendRes
-}
-
-type appendRes struct {
-	entry model.LogEntry
-	err   error
-}
-
-// maxBatch bounds one transaction's entries.
-const maxBatch = 256
 
 // leadAppends writes queued requests until the queue is empty.
 func (s *Store) leadAppends() {
@@ -103,14 +163,14 @@ func (s *Store) leadAppends() {
 		if len(live) == 0 {
 			continue
 		}
-		entries, err := s.appendBatch(live)
+		results, err := s.appendBatch(live)
 		if err != nil && len(live) > 1 {
 			for _, r := range live { // find the bad one: each alone
 				one, err := s.appendBatch([]*appendReq{r})
 				if err != nil {
 					r.done <- appendRes{err: err}
 				} else {
-					r.done <- appendRes{entry: one[0]}
+					r.done <- one[0]
 				}
 			}
 			continue
@@ -119,60 +179,104 @@ func (s *Store) leadAppends() {
 			if err != nil {
 				r.done <- appendRes{err: err}
 			} else {
-				r.done <- appendRes{entry: entries[i]}
+				r.done <- results[i]
 			}
 		}
 	}
 }
 
-// appendBatch writes entries in one transaction: under the advisory lock it
-// reads the head, signs each entry with its link to the one before, stores
-// them with their Merkle hashes and a signed checkpoint of the new tree.
-func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
+// appendBatch writes a batch in one transaction. Under the advisory lock it
+// brings the verified index up to the log's head (verifying what other
+// replicas wrote), checks that the stored tree matches the latest signed
+// checkpoint, asks each request for its entries, signs them with their
+// links, and stores them with their Merkle hashes, their terminal
+// transitions and a signed checkpoint of the new tree. A request that is
+// refused gets its error; the others go on. If the log does not verify,
+// nothing is signed.
+func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	out := make([]model.LogEntry, len(batch))
+	if len(s.signer.Private) == 0 {
+		return nil, model.Errorf(model.EUNAVAILABLE, "The decision log has no signing key configured.")
+	}
+	ix := s.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var mark ledger.Mark
+	marked, lastCP := false, ix.latestCheckpoint
+	overlay := map[string]*model.RecordState{}
+	results := make([]appendRes, len(batch))
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(logLockKey)); err != nil {
 			return err
 		}
-		var n int64
-		var prev []byte
-		err := tx.QueryRow(ctx, `SELECT seq + 1, leaf_hash FROM log_entries ORDER BY seq DESC LIMIT 1`).Scan(&n, &prev)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err := ix.catchUp(ctx, tx); err != nil {
 			return err
 		}
-		reader := &batchHashReader{ctx: ctx, tx: tx, fresh: map[int64]tlog.Hash{}}
-		var hashRows, entryRows [][]any
+		if err := ix.checkHead(ctx, tx); err != nil {
+			return err
+		}
+		if err := s.ensureSignerKnown(ctx, tx); err != nil {
+			return err
+		}
+		mark, marked, lastCP = ix.v.Mark(), true, ix.latestCheckpoint
+		lookup := func(id string) (model.RecordState, bool) {
+			if st, ok := overlay[id]; ok {
+				return *st, true
+			}
+			return ix.state(id)
+		}
+		now := s.now()
+		var hashRows, entryRows, transitionRows [][]any
 		for i, r := range batch {
-			e := r.entry
-			e.Seq, e.Prev, e.Time = n, hex.EncodeToString(prev), model.LogTime(r.now)
-			payload, err := model.CanonicalJSON(e)
+			entries, err := r.build(lookup)
 			if err != nil {
-				return err
+				results[i].err = err
+				continue
 			}
-			env, err := r.key.Seal(payload, r.cosigners...)
-			if err != nil {
-				return err
+			for k := range entries {
+				e := &entries[k]
+				n := ix.v.Size()
+				e.Seq, e.Prev, e.Time = n, ix.v.Prev(), ledger.LogTime(now)
+				payload, err := ledger.Canonical(e)
+				if err != nil {
+					return err
+				}
+				signer := s.signer
+				if r.key != nil {
+					signer = *r.key
+				}
+				env, err := signer.Seal(payload, r.cosigners...)
+				if err != nil {
+					return err
+				}
+				if len(r.cosigners) > 0 {
+					ix.keys[s.signer.ID] = s.signer.Public().Key
+				}
+				if _, _, err := ix.v.Add(env); err != nil {
+					// The signer is not one the log trusts (a key file
+					// replaced without a rotation): sign nothing.
+					return model.Errorf(model.EUNAVAILABLE, "The decision log refuses this signing key: %v", err)
+				}
+				leaf, _ := ix.v.Tree().Leaf(n)
+				for idx := tlog.StoredHashIndex(0, n); idx < tlog.StoredHashCount(n+1); idx++ {
+					h, _ := ix.v.Tree().StoredHash(idx)
+					hashRows = append(hashRows, []any{idx, h[:]})
+				}
+				var recordID any
+				if e.RecordID != "" {
+					recordID = e.RecordID
+				}
+				entryRows = append(entryRows, []any{n, env, payload, leaf[:], recordID, e.Event, signer.ID, now.UTC().Truncate(time.Microsecond)})
+				if kind := terminalKind(e, lookup); kind != "" {
+					transitionRows = append(transitionRows, []any{e.RecordID, kind, n})
+				}
+				applyTo(overlay, lookup, *e)
 			}
-			leaf := model.LeafHash(env)
-			hashes, err := tlog.StoredHashesForRecordHash(n, leaf, reader)
-			if err != nil {
-				return fmt.Errorf("merkle hashes: %w", err)
-			}
-			first := tlog.StoredHashIndex(0, n)
-			for k, h := range hashes {
-				reader.fresh[first+int64(k)] = h
-				hashRows = append(hashRows, []any{first + int64(k), h[:]})
-			}
-			var recordID any
-			if e.RecordID != "" {
-				recordID = e.RecordID
-			}
-			entryRows = append(entryRows, []any{n, env, payload, leaf[:], recordID, e.Event, r.key.ID, r.now.UTC().Truncate(time.Microsecond)})
-			out[i] = e
-			n++
-			prev = leaf[:]
+			results[i].entries = entries
+		}
+		if len(entryRows) == 0 {
+			return nil
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"log_hashes"}, []string{"idx", "hash"}, pgx.CopyFromRows(hashRows)); err != nil {
 			return err
@@ -181,227 +285,131 @@ func (s *Store) appendBatch(batch []*appendReq) ([]model.LogEntry, error) {
 			[]string{"seq", "envelope", "payload", "leaf_hash", "record_id", "event", "key_id", "created_at"}, pgx.CopyFromRows(entryRows)); err != nil {
 			return err
 		}
-		root, err := tlog.TreeHash(n, reader)
+		for _, row := range transitionRows {
+			if _, err := tx.Exec(ctx, `INSERT INTO record_transitions (record_id, kind, seq) VALUES ($1, $2, $3)`, row...); err != nil {
+				var pgErr *pgconn.PgError
+				if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+					return model.Errorf(model.ECONFLICT, "Another decision on record %s was recorded first.", row[0])
+				}
+				return err
+			}
+		}
+		n := ix.v.Size()
+		root, err := ix.v.Tree().Root(n)
 		if err != nil {
 			return fmt.Errorf("tree hash: %w", err)
 		}
-		last := batch[len(batch)-1]
-		signer := last.key
-		if len(last.cosigners) > 0 {
-			signer = last.cosigners[len(last.cosigners)-1] // after a rotation, the new key
-		}
-		cp, err := signer.SignCheckpoint(n, root, last.now)
+		cp, err := s.signer.SignCheckpoint(n, root, now)
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO checkpoints (size, note) VALUES ($1, $2)`, n, cp)
-		return err
+		if _, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, note) VALUES ($1, $2)`, n, cp); err != nil {
+			return err
+		}
+		ix.latestCheckpoint = n
+		return nil
 	})
 	if err != nil {
+		if marked {
+			ix.v.Rollback(mark)
+			ix.latestCheckpoint = lastCP
+		}
+		var me *model.Error
+		if errors.As(err, &me) && me.Code == model.EUNAVAILABLE && me.Err == nil {
+			s.logIntegrity(me.Message)
+		}
 		return nil, wrap(err, "unable to append to the decision log")
 	}
-	return out, nil
+	for id, st := range overlay {
+		ix.put(id, *st)
+	}
+	return results, nil
 }
 
-// batchHashReader reads stored Merkle hashes: those written or read earlier
-// in the same batch from memory, the rest from the transaction.
-type batchHashReader struct {
-	ctx   context.Context
-	tx    pgx.Tx
-	fresh map[int64]tlog.Hash
+// terminalKind names the record_transitions row an entry writes, if any.
+func terminalKind(e *model.LogEntry, lookup recordLookup) string {
+	switch e.Event {
+	case model.EventRejected:
+		return "decided"
+	case model.EventSuperseded:
+		return "superseded"
+	case model.EventApproved:
+		if st, ok := lookup(e.RecordID); ok && st.Completes() {
+			return "decided"
+		}
+	}
+	return ""
 }
 
-func (r *batchHashReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
-	out := make([]tlog.Hash, len(idx))
-	var missing []int64
-	for _, i := range idx {
-		if _, ok := r.fresh[i]; !ok {
-			missing = append(missing, i)
+// applyTo records an entry in the batch's overlay of record states.
+func applyTo(overlay map[string]*model.RecordState, lookup recordLookup, e model.LogEntry) {
+	if e.Event == model.EventProposed {
+		if st, ok := model.NewRecordState(e); ok {
+			overlay[e.RecordID] = &st
 		}
+		return
 	}
-	found := map[int64]tlog.Hash{}
-	if len(missing) > 0 {
-		rows, err := r.tx.Query(r.ctx, `SELECT idx, hash FROM log_hashes WHERE idx = ANY($1)`, missing)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var i int64
-			var b []byte
-			if err := rows.Scan(&i, &b); err != nil {
-				return nil, err
-			}
-			var h tlog.Hash
-			copy(h[:], b)
-			found[i] = h
-			r.fresh[i] = h // later entries of the batch need the same right edge
-		}
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
+	st, ok := lookup(e.RecordID)
+	if !ok {
+		return
 	}
-	for k, i := range idx {
-		if h, ok := r.fresh[i]; ok {
-			out[k] = h
-		} else if h, ok := found[i]; ok {
-			out[k] = h
-		} else {
-			return nil, fmt.Errorf("stored hash %d is missing", i)
-		}
-	}
-	return out, nil
+	st.History, st.Approvals = slices.Clip(st.History), slices.Clip(st.Approvals)
+	st.Apply(e)
+	overlay[e.RecordID] = &st
 }
 
-// RegisterKey records a public key; it reports whether the key is new and
-// which keys were known before.
-func (s *Store) RegisterKey(ctx context.Context, k model.PublicKey) (added bool, known []string, err error) {
-	rows, err := s.pool.Query(ctx, `SELECT key_id FROM signing_keys ORDER BY created_at`)
-	if err != nil {
-		return false, nil, wrap(err, "unable to read keys")
+// ensureSignerKnown publishes the signer's public key in the keys table (a
+// key there is only a candidate: verification trusts it only once the log
+// introduces it).
+func (s *Store) ensureSignerKnown(ctx context.Context, tx pgx.Tx) error {
+	if _, ok := s.index.keys[s.signer.ID]; ok {
+		return nil
 	}
-	known, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return false, nil, wrap(err, "unable to read keys")
+	pub := s.signer.Public()
+	if _, err := tx.Exec(ctx, `INSERT INTO signing_keys (key_id, public_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING`, pub.ID, pub.Key); err != nil {
+		return err
 	}
+	s.index.keys[pub.ID] = pub.Key
+	return nil
+}
+
+// RegisterKey records a public key as a candidate; it reports whether the
+// key is new.
+func (s *Store) RegisterKey(ctx context.Context, k ledger.PublicKey) (bool, error) {
 	tag, err := s.pool.Exec(ctx, `INSERT INTO signing_keys (key_id, public_key) VALUES ($1, $2) ON CONFLICT (key_id) DO NOTHING`, k.ID, k.Key)
 	if err != nil {
-		return false, nil, wrap(err, "unable to register key")
+		return false, wrap(err, "unable to register key")
 	}
-	return tag.RowsAffected() == 1, known, nil
+	return tag.RowsAffected() == 1, nil
 }
 
-// Keys returns every public key the log has used.
-func (s *Store) Keys(ctx context.Context) ([]model.PublicKey, error) {
-	rows, err := s.pool.Query(ctx, `SELECT key_id, public_key FROM signing_keys ORDER BY created_at`)
+// Keys returns every public key in the keys table: those the log trusts
+// and any candidate never introduced.
+func (s *Store) Keys(ctx context.Context) ([]ledger.PublicKey, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key_id, public_key FROM signing_keys ORDER BY created_at, key_id`)
 	if err != nil {
 		return nil, wrap(err, "unable to read keys")
 	}
-	keys, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (model.PublicKey, error) {
-		var k model.PublicKey
-		err := row.Scan(&k.ID, &k.Key)
-		k.Algorithm = "ed25519"
-		return k, err
+	keys, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (ledger.PublicKey, error) {
+		var id string
+		var key []byte
+		err := row.Scan(&id, &key)
+		return ledger.PublicKeyOf(id, key), err
 	})
 	if err != nil {
 		return nil, wrap(err, "unable to read keys")
-	}
-	for i := range keys {
-		keys[i] = model.PublicKeyOf(keys[i].ID, keys[i].Key)
 	}
 	return keys, nil
 }
 
-// Bundle exports the whole log: entries' exact bytes, checkpoints, keys.
-func (s *Store) Bundle(ctx context.Context) (model.Bundle, error) {
-	b := model.Bundle{Format: model.BundleFormat}
-	rows, err := s.pool.Query(ctx, `SELECT envelope FROM log_entries ORDER BY seq`)
-	if err != nil {
-		return b, wrap(err, "unable to read the log")
-	}
-	if b.Entries, err = pgx.CollectRows(rows, pgx.RowTo[[]byte]); err != nil {
-		return b, wrap(err, "unable to read the log")
-	}
-	rows, err = s.pool.Query(ctx, `SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1`)
-	if err != nil {
-		return b, wrap(err, "unable to read checkpoints")
-	}
-	notes, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
-	if err != nil {
-		return b, wrap(err, "unable to read checkpoints")
-	}
-	for _, n := range notes {
-		b.Checkpoints = append(b.Checkpoints, string(n))
-	}
-	if b.Keys, err = s.Keys(ctx); err != nil {
-		return b, err
-	}
-	return b, nil
-}
+// SigningKeyID is the ID of the key this store signs with.
+func (s *Store) SigningKeyID() string { return s.signer.ID }
 
-// VerifyLog checks the stored log: everything model.VerifyLog checks, and
-// that each stored leaf hash matches the bytes it claims to hash.
-func (s *Store) VerifyLog(ctx context.Context) (model.VerifyReport, error) {
-	b, err := s.Bundle(ctx)
-	if err != nil {
-		return model.VerifyReport{}, err
-	}
-	rep := b.Verify(nil, nil)
-	if !rep.OK {
-		return rep, nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT seq, envelope, leaf_hash FROM log_entries ORDER BY seq`)
-	if err != nil {
-		return rep, wrap(err, "unable to read the log")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var seq int64
-		var env, leaf []byte
-		if err := rows.Scan(&seq, &env, &leaf); err != nil {
-			return rep, wrap(err, "unable to read the log")
-		}
-		if h := model.LeafHash(env); hex.EncodeToString(h[:]) != hex.EncodeToString(leaf) {
-			return model.VerifyReport{FirstBad: seq, Entries: rep.Entries, Problem: fmt.Sprintf("entry %d: its stored hash does not match its bytes", seq)}, nil
-		}
-	}
-	return rep, wrap(rows.Err(), "unable to read the log")
-}
-
-// LogEntries returns the log's payloads in order, from the jsonb copy: for
-// listing and replay only, never for verification. For one record they are
-// whole; for the whole log the records come without their estimates.
-func (s *Store) LogEntries(ctx context.Context, recordID string) ([]model.LogEntry, error) {
-	// The whole log is read for lists: leave out each record's estimate
-	// snapshot, which lists never show and which is most of the bytes.
-	q, args := `SELECT payload #- '{record,estimate}' FROM log_entries ORDER BY seq`, []any{}
-	if recordID != "" {
-		if !isUUID(recordID) {
-			return nil, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
-		}
-		q, args = `SELECT payload FROM log_entries WHERE record_id = $1 ORDER BY seq`, []any{recordID}
-	}
-	rows, err := s.pool.Query(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err, "unable to read the log")
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (model.LogEntry, error) {
-		var e model.LogEntry
-		err := row.Scan(&e)
-		return e, err
-	})
-	if err != nil {
-		return nil, wrap(err, "unable to read the log")
-	}
-	return list, nil
-}
-
-// VerifyRecord checks one record's entries: signatures, positions and
-// stored hashes, without reading the rest of the log.
-func (s *Store) VerifyRecord(ctx context.Context, recordID string) (model.VerifyReport, error) {
-	if !isUUID(recordID) {
-		return model.VerifyReport{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
-	}
-	rows, err := s.pool.Query(ctx, `SELECT seq, envelope, leaf_hash FROM log_entries WHERE record_id = $1 ORDER BY seq`, recordID)
-	if err != nil {
-		return model.VerifyReport{}, wrap(err, "unable to read the log")
-	}
-	var seqs []int64
-	var envs, leaves [][]byte
-	for rows.Next() {
-		var seq int64
-		var env, leaf []byte
-		if err := rows.Scan(&seq, &env, &leaf); err != nil {
-			rows.Close()
-			return model.VerifyReport{}, wrap(err, "unable to read the log")
-		}
-		seqs, envs, leaves = append(seqs, seq), append(envs, env), append(leaves, leaf)
-	}
-	if err := rows.Err(); err != nil {
-		return model.VerifyReport{}, wrap(err, "unable to read the log")
-	}
-	keys, err := s.Keys(ctx)
-	if err != nil {
-		return model.VerifyReport{}, err
-	}
-	return model.VerifyEntries(seqs, envs, leaves, model.KeyMap(keys)), nil
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"meshwise/model"
 	"meshwise/store"
@@ -16,7 +15,7 @@ import (
 func BenchmarkWriters16(b *testing.B) {
 	ctx := context.Background()
 	url := storetest.NewDatabase(b)
-	st, err := store.Open(ctx, url, store.Options{MaxConns: 16})
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 16, Signer: storetest.NewSigningKey(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -25,10 +24,6 @@ func BenchmarkWriters16(b *testing.B) {
 		b.Fatal(err)
 	}
 	if _, err := st.Pool().Exec(ctx, `CREATE TABLE bench_inserts (id bigserial PRIMARY KEY, payload bytea NOT NULL)`); err != nil {
-		b.Fatal(err)
-	}
-	key := newKey(b)
-	if _, _, err := st.RegisterKey(ctx, key.Public()); err != nil {
 		b.Fatal(err)
 	}
 	payload := make([]byte, 600) // about the size of an approval envelope
@@ -47,7 +42,7 @@ func BenchmarkWriters16(b *testing.B) {
 		b.SetParallelism(8)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				if _, err := st.Append(ctx, key, model.LogEntry{Event: model.EventApproved, RecordID: "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d11", Note: "bench"}, time.Now()); err != nil {
+				if _, err := st.Propose(ctx, architect, model.DecisionRecord{Title: "bench"}); err != nil {
 					b.Error(err)
 					return
 				}

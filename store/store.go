@@ -7,13 +7,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 
+	"meshwise/ledger"
 	"meshwise/model"
 )
 
@@ -23,12 +26,23 @@ type Store struct {
 	migrator *goose.Provider
 	latest   int64 // the newest migration embedded in this binary
 	appends  appendQueue
+	signer   ledger.SigningKey
+	now      func() time.Time
+	log      *slog.Logger
+	index    *logIndex
+
+	integrityFailures atomic.Int64
 }
 
 // Options tune the connection pool.
 type Options struct {
 	MaxConns       int32         // 0 keeps pgxpool's default
 	ConnectTimeout time.Duration // how long a request may wait for a new connection
+	// Signer signs every decision-log entry and checkpoint this store
+	// appends; without one, appends are refused. Only the store holds it.
+	Signer ledger.SigningKey
+	Now    func() time.Time // the clock entries carry; time.Now if nil
+	Log    *slog.Logger     // where integrity failures are reported; slog.Default if nil
 }
 
 // Open parses url and creates a pool. It does not wait for the database to be
@@ -56,7 +70,13 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, migrator: migrator, latest: latest}, nil
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	return &Store{pool: pool, migrator: migrator, latest: latest, signer: opts.Signer, now: opts.Now, log: opts.Log, index: newLogIndex()}, nil
 }
 
 // Close releases every connection.
@@ -64,6 +84,15 @@ func (s *Store) Close() {
 	_ = s.migrator.Close()
 	s.pool.Close()
 }
+
+// logIntegrity reports a decision log that fails verification.
+func (s *Store) logIntegrity(problem string) {
+	s.integrityFailures.Add(1)
+	s.log.Error("decision log integrity failure", "problem", problem)
+}
+
+// IntegrityFailures counts the integrity failures this store has seen.
+func (s *Store) IntegrityFailures() int64 { return s.integrityFailures.Load() }
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -1,9 +1,6 @@
 package web_test
 
 import (
-	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -54,13 +51,6 @@ func newServer(t testing.TB, cfg web.Config) (*web.Server, *httptest.Server) {
 		cfg.Sessions = scs.New()
 		cfg.Sessions.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
 	}
-	if cfg.SigningKey.Private == nil {
-		_, priv, err := ed25519.GenerateKey(rand.Reader)
-		require.NoError(t, err)
-		cfg.SigningKey = model.NewSigningKey(priv)
-	}
-	_, _, err := st.RegisterKey(context.Background(), cfg.SigningKey.Public())
-	require.NoError(t, err)
 	srv, err := web.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), cfg)
 	require.NoError(t, err)
 	ts := httptest.NewServer(srv.Handler())

@@ -1,16 +1,17 @@
 package web
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/web/views"
 )
@@ -30,7 +31,7 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 	steps := model.PlanNextSteps(an.saved.Assessment, option)
 	f := views.ProposeForm{
 		AssessmentID: an.saved.ID, Title: an.saved.Assessment.Title, Cluster: an.saved.Assessment.Cluster, Option: option,
-		Owner: p.User.Email, Rationale: an.rec.Headline, Supersedes: r.URL.Query().Get("supersedes"),
+		Owner: p.User.Email, Rationale: an.rec.Headline, Supersedes: r.URL.Query().Get("supersedes"), Quorum: "1",
 		ReviewBy:   time.Now().AddDate(0, 6, 0).Format("2006-01-02"),
 		Acceptance: "p95 latency of the pilot namespace within 10% of its baseline\nno increase in 5xx responses during the pilot",
 	}
@@ -51,7 +52,7 @@ func (s *Server) renderPropose(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, views.Propose(s.page(r, "Propose a decision record", "archive"), f))
 }
 
-// propose writes a "proposed" entry holding the whole record: the answers,
+// propose signs a "proposed" entry holding the whole record: the answers,
 // the estimate with its model version, the evidence and the way back.
 func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	an, err := s.analyse(r)
@@ -66,7 +67,8 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	pf := r.PostForm
 	f := views.ProposeForm{AssessmentID: an.saved.ID, Title: pf.Get("title"), Cluster: pf.Get("cluster"), ResourceGroup: pf.Get("resource_group"),
 		Option: pf.Get("option"), Owner: pf.Get("owner"), Approvers: pf.Get("approvers"), Scope: pf.Get("scope"), Rationale: pf.Get("rationale"),
-		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"), Supersedes: pf.Get("supersedes")}
+		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"),
+		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum")}
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(f.Title), Cluster: strings.TrimSpace(f.Cluster), ResourceGroup: strings.TrimSpace(f.ResourceGroup),
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
@@ -85,21 +87,27 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 		rec.OptionName = o.Name
 	}
 	var errs []model.FieldError
+	if q := strings.TrimSpace(f.Quorum); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil {
+			errs = append(errs, model.FieldError{Field: "quorum", Message: "must be a whole number of approvers"})
+		}
+		rec.Quorum = n
+	}
 	var me *model.Error
 	if err := rec.Validate(time.Now()); errors.As(err, &me) {
-		errs = me.Fields
-	}
-	if rec.Supersedes != "" {
-		if st, err := s.recordState(r, rec.Supersedes); err != nil || st.Status != model.StatusApproved {
-			errs = append(errs, model.FieldError{Field: "supersedes", Message: "must name an approved record"})
-		}
+		errs = append(errs, me.Fields...)
 	}
 	if len(errs) > 0 {
 		s.renderPropose(w, r, http.StatusUnprocessableEntity, f, errs)
 		return
 	}
-	id := newUUID()
-	if _, err := s.store.Append(r.Context(), s.cfg.SigningKey, model.LogEntry{Event: model.EventProposed, RecordID: id, Actor: actorOf(r), Record: &rec}, time.Now()); err != nil {
+	id, err := s.store.Propose(r.Context(), *principalOf(r), rec)
+	if errors.As(err, &me) && me.Code == model.EINVALID && len(me.Fields) > 0 {
+		s.renderPropose(w, r, http.StatusUnprocessableEntity, f, me.Fields)
+		return
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -109,62 +117,37 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 func (s *Server) approve(w http.ResponseWriter, r *http.Request) { s.decide(w, r, model.EventApproved) }
 func (s *Server) reject(w http.ResponseWriter, r *http.Request)  { s.decide(w, r, model.EventRejected) }
 
-// decide appends an approval or a rejection, checking four eyes and state;
-// approving a record that supersedes another marks that one superseded.
+// decide signs an approval or a rejection. The store checks four eyes, the
+// quorum and the record's state inside the append's transaction, so of two
+// approvers racing one wins and the other gets 409.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request, event string) {
-	st, err := s.recordState(r, chi.URLParam(r, "rid"))
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, model.Errorf(model.EINVALID, "The form could not be read."))
+		return
+	}
+	note := strings.TrimSpace(r.PostForm.Get("note"))
+	if len([]rune(note)) > 2000 {
+		s.fail(w, r, model.Invalid("note", "must be at most 2000 characters"))
+		return
+	}
+	st, err := s.store.Decide(r.Context(), chi.URLParam(r, "rid"), event, *principalOf(r), note)
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	if err := model.Transition(st, event, *principalOf(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	_ = r.ParseForm()
-	note := strings.TrimSpace(r.PostForm.Get("note"))
-	if len(note) > 2000 {
-		note = note[:2000]
-	}
-	now := time.Now()
-	if _, err := s.store.Append(r.Context(), s.cfg.SigningKey, model.LogEntry{Event: event, RecordID: st.ID, Actor: actorOf(r), Note: note}, now); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if event == model.EventApproved && st.Record.Supersedes != "" {
-		old, err := s.recordState(r, st.Record.Supersedes)
-		if err == nil && model.Transition(old, model.EventSuperseded, *principalOf(r)) == nil {
-			if _, err := s.store.Append(r.Context(), s.cfg.SigningKey, model.LogEntry{Event: model.EventSuperseded, RecordID: old.ID, Actor: actorOf(r), Note: "superseded by " + st.ID}, now); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
 	}
 	http.Redirect(w, r, "/archive/"+st.ID, http.StatusSeeOther)
 }
 
-func (s *Server) recordState(r *http.Request, id string) (model.RecordState, error) {
-	entries, err := s.store.LogEntries(r.Context(), id)
-	if err != nil {
-		return model.RecordState{}, err
-	}
-	states := model.Replay(entries)
-	if len(states) == 0 {
-		return model.RecordState{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", id)
-	}
-	return states[0], nil
-}
-
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
-	entries, err := s.store.LogEntries(r.Context(), "")
+	states, integrity, err := s.store.Records(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	q, status := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q"))), r.URL.Query().Get("status")
 	today := time.Now()
-	v := views.ArchiveView{Query: r.URL.Query().Get("q"), Status: status}
-	for _, st := range model.Replay(entries) {
+	v := views.ArchiveView{Query: r.URL.Query().Get("q"), Status: status, Integrity: integrity}
+	for _, st := range states {
 		hay := strings.ToLower(st.Record.Title + " " + st.Record.Cluster + " " + st.Record.Owner + " " + st.Record.OptionName)
 		if (q != "" && !strings.Contains(hay, q)) || (status != "" && st.Status != status) {
 			continue
@@ -176,28 +159,34 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
-	st, err := s.recordState(r, chi.URLParam(r, "rid"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rep, err := s.store.VerifyRecord(r.Context(), st.ID) // the whole log is /archive/verify's job
+	st, rep, err := s.store.Record(r.Context(), chi.URLParam(r, "rid"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := principalOf(r)
 	v := views.RecordView{State: st, Verify: rep, Rows: st.Record.Estimate.ComparisonRows(),
-		CanDecide:    p.Role.AtLeast(model.RoleApprover) && st.Status == model.StatusProposed && p.User.ID != st.Proposer.ID,
 		OwnProposal:  p.User.ID == st.Proposer.ID && st.Status == model.StatusProposed,
-		CanSupersede: p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
+		CanSupersede: rep.OK && p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
+	if rep.OK && st.Status == model.StatusProposed && p.User.ID != st.Proposer.ID {
+		switch err := model.Transition(st, model.EventApproved, *p); {
+		case err == nil:
+			v.CanDecide = true
+		case p.Role.AtLeast(model.RoleApprover):
+			v.Note = model.ErrorMessage(err)
+		}
+	}
 	s.render(w, r, http.StatusOK, views.Record(s.page(r, st.Record.Title, "archive"), v))
 }
 
 func (s *Server) recordMADR(w http.ResponseWriter, r *http.Request) {
-	st, err := s.recordState(r, chi.URLParam(r, "rid"))
+	st, rep, err := s.store.Record(r.Context(), chi.URLParam(r, "rid"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if !rep.OK {
+		s.fail(w, r, model.Errorf(model.EUNAVAILABLE, "The record fails verification (%s); it is not exported.", rep.Problem))
 		return
 	}
 	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
@@ -205,7 +194,26 @@ func (s *Server) recordMADR(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte(st.MADR()))
 }
 
+// heavy admits one whole-log read (verify or export) if a slot is free;
+// otherwise it answers 429 with Retry-After, so no caller can make the
+// server hold many at once.
+func (s *Server) heavy(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	select {
+	case s.heavySlots <- struct{}{}:
+		return func() { <-s.heavySlots }, true
+	default:
+		w.Header().Set("Retry-After", "5")
+		s.fail(w, r, model.Errorf(model.ELIMITED, "The server is already verifying or exporting the whole log for others; try again in a few seconds."))
+		return nil, false
+	}
+}
+
 func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
+	release, ok := s.heavy(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	rep, err := s.store.VerifyLog(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -216,10 +224,15 @@ func (s *Server) verifyPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, views.Verify(s.page(r, "Verify the archive", "archive"), rep, keys, s.cfg.SigningKey.ID))
+	s.render(w, r, http.StatusOK, views.Verify(s.page(r, "Verify the archive", "archive"), rep, keys, s.store.SigningKeyID()))
 }
 
 func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
+	release, ok := s.heavy(w, r)
+	if !ok {
+		return
+	}
+	defer release()
 	rep, err := s.store.VerifyLog(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -228,20 +241,26 @@ func (s *Server) apiVerify(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, rep)
 }
 
+// apiExport streams the bundle: memory stays bounded whatever the log's
+// length. Once the first bytes are sent a failure can only cut the body
+// short, which `meshwise verify` reports as a broken bundle.
 func (s *Server) apiExport(w http.ResponseWriter, r *http.Request) {
-	b, err := s.store.Bundle(r.Context())
-	if err != nil {
-		s.fail(w, r, err)
+	release, ok := s.heavy(w, r)
+	if !ok {
 		return
 	}
+	defer release()
+	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", `attachment; filename="meshwise-bundle.json"`)
-	s.writeJSON(w, http.StatusOK, b)
+	if err := s.store.ExportBundle(r.Context(), w); err != nil {
+		s.log.WarnContext(r.Context(), "export cut short", "err", err)
+	}
 }
 
 // keysDoc is the body of GET /api/v1/keys.
 type keysDoc struct {
-	Current string            `json:"current"`
-	Keys    []model.PublicKey `json:"keys"`
+	Current string             `json:"current"`
+	Keys    []ledger.PublicKey `json:"keys"`
 }
 
 func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request) {
@@ -250,13 +269,9 @@ func (s *Server) apiKeys(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sort.SliceStable(keys, func(i, j int) bool { return keys[i].ID == s.cfg.SigningKey.ID && keys[j].ID != s.cfg.SigningKey.ID })
-	s.writeJSON(w, http.StatusOK, keysDoc{Current: s.cfg.SigningKey.ID, Keys: keys})
-}
-
-func actorOf(r *http.Request) model.Actor {
-	p := principalOf(r)
-	return model.Actor{ID: p.User.ID, Email: p.User.Email, Role: p.Role}
+	current := s.store.SigningKeyID()
+	sort.SliceStable(keys, func(i, j int) bool { return keys[i].ID == current && keys[j].ID != current })
+	s.writeJSON(w, http.StatusOK, keysDoc{Current: current, Keys: keys})
 }
 
 func splitList(s string) []string {
@@ -277,13 +292,4 @@ func lines(s string) []string {
 		}
 	}
 	return out
-}
-
-// newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

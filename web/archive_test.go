@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/store/storetest"
 	"meshwise/web"
@@ -86,16 +87,16 @@ func TestProposeApproveVerifyExport(t *testing.T) {
 	assert.Contains(t, body, `data-testid="verified"`)
 
 	_, body = as(t, boTok, "GET", ts.URL+"/api/v1/verify", nil)
-	var rep model.VerifyReport
+	var rep ledger.Report
 	require.NoError(t, json.Unmarshal([]byte(body), &rep))
 	assert.True(t, rep.OK, rep.Problem)
 	assert.Equal(t, int64(2), rep.Entries)
 
 	_, body = as(t, boTok, "GET", ts.URL+"/api/v1/export", nil)
-	var b model.Bundle
+	var b ledger.Bundle
 	require.NoError(t, json.Unmarshal([]byte(body), &b))
 	assert.True(t, b.Verify(nil, nil).OK)
-	var env model.Envelope
+	var env ledger.Envelope
 	require.NoError(t, json.Unmarshal(b.Entries[0], &env))
 	var first model.LogEntry
 	require.NoError(t, json.Unmarshal(env.Payload, &first))

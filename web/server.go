@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -16,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/static"
 )
@@ -61,15 +63,22 @@ type Store interface {
 	Audit(ctx context.Context, e model.AuditEvent) error
 	AuditEvents(ctx context.Context, limit int) ([]model.AuditEvent, error)
 
-	// Append adds a signed entry to the decision log; LogEntries reads the
-	// payloads (of one record, or all for ""); Bundle exports the log;
-	// VerifyLog checks it; Keys lists every public key used.
-	Append(ctx context.Context, key model.SigningKey, e model.LogEntry, now time.Time) (model.LogEntry, error)
-	LogEntries(ctx context.Context, recordID string) ([]model.LogEntry, error)
-	Bundle(ctx context.Context) (model.Bundle, error)
-	VerifyLog(ctx context.Context) (model.VerifyReport, error)
-	VerifyRecord(ctx context.Context, recordID string) (model.VerifyReport, error)
-	Keys(ctx context.Context) ([]model.PublicKey, error)
+	// Propose signs a "proposed" entry for a new record and returns its ID.
+	Propose(ctx context.Context, actor model.Principal, rec model.DecisionRecord) (string, error)
+	// Decide signs an approval or rejection, checking the record's state in
+	// the append's transaction (ECONFLICT when another decision won).
+	Decide(ctx context.Context, recordID, event string, actor model.Principal, note string) (model.RecordState, error)
+	// Records lists every record as its signed entries tell it; Record
+	// returns one, with its estimate and the check of its entries.
+	Records(ctx context.Context) ([]model.RecordState, model.Integrity, error)
+	Record(ctx context.Context, id string) (model.RecordState, ledger.Report, error)
+	// VerifyLog checks the whole log; ExportBundle streams it for offline
+	// verification; Keys lists every public key; SigningKeyID names the
+	// key appends are signed with.
+	VerifyLog(ctx context.Context) (ledger.Report, error)
+	ExportBundle(ctx context.Context, w io.Writer) error
+	Keys(ctx context.Context) ([]ledger.PublicKey, error)
+	SigningKeyID() string
 }
 
 // Config holds the web layer's settings.
@@ -80,7 +89,6 @@ type Config struct {
 	Sessions       *scs.SessionManager // sessions kept in PostgreSQL
 	TrustedProxies []netip.Prefix      // addresses whose ProxyHeader signs people in
 	ProxyHeader    string              // e.g. X-Forwarded-Email (oauth2-proxy)
-	SigningKey     model.SigningKey    // signs decision-log entries and checkpoints
 	ImportMaxBytes int64               // largest kubectl upload on /import (default 64 MiB)
 }
 
@@ -93,6 +101,8 @@ type Server struct {
 	assets   *static.Assets
 	metrics  *metrics
 	reg      *prometheus.Registry
+	// heavySlots bounds whole-log reads (verify, export) running at once.
+	heavySlots chan struct{}
 }
 
 // New builds a Server. It fails only if the embedded assets cannot be read.
@@ -115,7 +125,7 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg}
+	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2)}
 	if s.sessions != nil {
 		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 			s.fail(w, r, &model.Error{Code: model.EUNAVAILABLE, Message: "The session store is unavailable.", Err: err})

@@ -16,15 +16,14 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
-	"meshwise/model"
+	"meshwise/ledger"
 	"meshwise/store"
 )
 
 // loadOrCreateKey reads the Ed25519 signing key, creating it (0600) when
 // the file does not exist yet.
-func loadOrCreateKey(path string, log *slog.Logger) (model.SigningKey, error) {
+func loadOrCreateKey(path string, log *slog.Logger) (ledger.SigningKey, error) {
 	key, err := readKey(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		if key, err = writeNewKey(path, false); err == nil {
@@ -34,37 +33,37 @@ func loadOrCreateKey(path string, log *slog.Logger) (model.SigningKey, error) {
 	return key, err
 }
 
-func readKey(path string) (model.SigningKey, error) {
+func readKey(path string) (ledger.SigningKey, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
 	block, _ := pem.Decode(b)
 	if block == nil || block.Type != "PRIVATE KEY" {
-		return model.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: not a PEM \"PRIVATE KEY\"", path)
+		return ledger.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: not a PEM \"PRIVATE KEY\"", path)
 	}
 	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return model.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %v", path, err)
+		return ledger.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %v", path, err)
 	}
 	priv, ok := k.(ed25519.PrivateKey)
 	if !ok {
-		return model.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: not an Ed25519 key", path)
+		return ledger.SigningKey{}, fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: not an Ed25519 key", path)
 	}
-	return model.NewSigningKey(priv), nil
+	return ledger.NewSigningKey(priv), nil
 }
 
-func writeNewKey(path string, force bool) (model.SigningKey, error) {
+func writeNewKey(path string, force bool) (ledger.SigningKey, error) {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
 	der, err := x509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
 	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
 	if force {
@@ -72,21 +71,21 @@ func writeNewKey(path string, force bool) (model.SigningKey, error) {
 	}
 	f, err := os.OpenFile(path, flags, 0o600)
 	if err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
 	defer f.Close()
 	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		return model.SigningKey{}, err
+		return ledger.SigningKey{}, err
 	}
-	return model.NewSigningKey(priv), f.Close()
+	return ledger.NewSigningKey(priv), f.Close()
 }
 
-// registerKey publishes the key. When it replaces earlier keys, the
-// rotation is logged as an entry signed by the previous key (kept beside
-// the key file as FILE.previous by `meshwise keygen --force`) and by the new
-// one; old public keys stay for verification. Without the previous key the
-// new one cannot be introduced, and nothing is signed with it.
-func registerKey(ctx context.Context, st *store.Store, key model.SigningKey, keyFile string) error {
+// registerKey publishes the store's signing key. When it replaces earlier
+// keys, the rotation is logged as an entry signed by the previous key (kept
+// beside the key file as FILE.previous by `meshwise keygen --force`) and by
+// the new one; old public keys stay for verification. Without the previous
+// key the new one cannot be introduced, and the log refuses to sign with it.
+func registerKey(ctx context.Context, st *store.Store, key ledger.SigningKey, keyFile string) error {
 	known, err := st.Keys(ctx)
 	if err != nil {
 		return err
@@ -99,18 +98,17 @@ func registerKey(ctx context.Context, st *store.Store, key model.SigningKey, key
 		ids = append(ids, k.ID)
 	}
 	if len(known) == 0 {
-		_, _, err := st.RegisterKey(ctx, key.Public())
+		_, err := st.RegisterKey(ctx, key.Public())
 		return err
 	}
 	prev, err := readKey(keyFile + ".previous")
 	if err != nil || !slices.Contains(ids, prev.ID) {
 		return fmt.Errorf("signing key %s is new, and the key it replaces is not at %s.previous: the archive cannot introduce it, so nothing will be signed; put the previous key there or restore it", key.ID, keyFile)
 	}
-	if _, _, err := st.RegisterKey(ctx, key.Public()); err != nil {
+	if _, err := st.RegisterKey(ctx, key.Public()); err != nil {
 		return err
 	}
-	_, err = st.AppendRotation(ctx, prev, key, "replaces "+prev.ID+"; earlier keys: "+strings.Join(ids, ", "), time.Now())
-	return err
+	return st.AppendRotation(ctx, prev, "replaces "+prev.ID+"; earlier keys: "+strings.Join(ids, ", "))
 }
 
 // runKeygen writes a new signing key: meshwise keygen [-o FILE] [--force].

@@ -7,14 +7,17 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/store/storetest"
 )
+
+// testActor proposes the records of these tests.
+var testActor = model.Principal{User: model.User{ID: "00000000-0000-4000-8000-000000000001", Email: "ana@example.com"}, Role: model.RoleArchitect}
 
 func TestKeygenWritesAPrivateKeyOnce(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k", "signing.key")
@@ -41,31 +44,41 @@ func TestKeygenWritesAPrivateKeyOnce(t *testing.T) {
 // the whole log still verifies. Without the old key the new one is refused.
 func TestKeyRotationIsLogged(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.Open(t)
+	url := storetest.NewDatabase(t)
 	path := filepath.Join(t.TempDir(), "signing.key")
 	var out bytes.Buffer
 	require.NoError(t, run(ctx, []string{"keygen", "-o", path}, envOf(nil), &out, &out))
 	oldKey, err := readKey(path)
 	require.NoError(t, err)
-	require.NoError(t, registerKey(ctx, st, oldKey, path))
-	_, err = st.Append(ctx, oldKey, model.LogEntry{Event: model.EventProposed, Note: "before"}, time.Now())
+	old := storetest.OpenAt(t, url, oldKey)
+	require.NoError(t, registerKey(ctx, old, oldKey, path))
+	_, err = old.Propose(ctx, testActor, model.DecisionRecord{Title: "before"})
 	require.NoError(t, err)
 
 	require.NoError(t, run(ctx, []string{"keygen", "-o", path, "--force"}, envOf(nil), &out, &out))
 	newKey, err := readKey(path)
 	require.NoError(t, err)
 	require.NotEqual(t, oldKey.ID, newKey.ID)
+	st := storetest.OpenAt(t, url, newKey)
 	require.NoError(t, registerKey(ctx, st, newKey, path))
 	require.NoError(t, registerKey(ctx, st, newKey, path), "registering again is a no-op")
-	_, err = st.Append(ctx, newKey, model.LogEntry{Event: model.EventProposed, Note: "after"}, time.Now())
+	_, err = st.Propose(ctx, testActor, model.DecisionRecord{Title: "after"})
 	require.NoError(t, err)
 
-	entries, err := st.LogEntries(ctx, "")
+	b, err := st.Bundle(ctx)
 	require.NoError(t, err)
-	require.Len(t, entries, 3)
-	assert.Equal(t, model.EventKeyRotated, entries[1].Event)
-	assert.Equal(t, newKey.ID, entries[1].KeyID)
-	assert.Contains(t, entries[1].Note, oldKey.ID)
+	require.Len(t, b.Entries, 3)
+	var rotation struct {
+		Event, Note string
+		KeyID       string `json:"key_id"`
+	}
+	var env ledger.Envelope
+	require.NoError(t, json.Unmarshal(b.Entries[1], &env))
+	require.NoError(t, json.Unmarshal(env.Payload, &rotation))
+	assert.Equal(t, model.EventKeyRotated, rotation.Event)
+	assert.Equal(t, newKey.ID, rotation.KeyID)
+	assert.Contains(t, rotation.Note, oldKey.ID)
+	assert.Len(t, env.Signatures, 2, "signed by the old key and the new")
 	rep, err := st.VerifyLog(ctx)
 	require.NoError(t, err)
 	assert.True(t, rep.OK, rep.Problem)
@@ -84,13 +97,13 @@ func TestKeyRotationIsLogged(t *testing.T) {
 // a history rewritten after a saved checkpoint, and honours pinned keys.
 func TestVerifyCommand(t *testing.T) {
 	ctx := context.Background()
-	st := storetest.Open(t)
 	dir := t.TempDir()
 	key, err := writeNewKey(filepath.Join(dir, "signing.key"), false)
 	require.NoError(t, err)
+	st := storetest.OpenAt(t, storetest.NewDatabase(t), key)
 	require.NoError(t, registerKey(ctx, st, key, filepath.Join(dir, "signing.key")))
 	for i := 0; i < 4; i++ {
-		_, err := st.Append(ctx, key, model.LogEntry{Event: model.EventProposed}, time.Now())
+		_, err := st.Propose(ctx, testActor, model.DecisionRecord{Title: "record"})
 		require.NoError(t, err)
 	}
 	b, err := st.Bundle(ctx)
@@ -107,7 +120,7 @@ func TestVerifyCommand(t *testing.T) {
 	require.NoError(t, os.WriteFile(saved, []byte(b.Checkpoints[0]), 0o600))
 	pinned := write("key.json", key.Public())
 
-	var env model.Envelope
+	var env ledger.Envelope
 	require.NoError(t, json.Unmarshal(b.Entries[2], &env))
 	env.Signatures[0].Sig[0] ^= 0x01
 	tampered := b
@@ -117,11 +130,9 @@ func TestVerifyCommand(t *testing.T) {
 
 	// A rewritten history, re-signed with the stolen key and carrying its own
 	// fresh checkpoint, in a second database.
-	st2 := storetest.Open(t)
-	_, _, err = st2.RegisterKey(ctx, key.Public())
-	require.NoError(t, err)
+	st2 := storetest.OpenAt(t, storetest.NewDatabase(t), key)
 	for i := 0; i < 4; i++ {
-		_, err := st2.Append(ctx, key, model.LogEntry{Event: model.EventProposed, Note: "rewritten"}, time.Now())
+		_, err := st2.Propose(ctx, testActor, model.DecisionRecord{Title: "rewritten"})
 		require.NoError(t, err)
 	}
 	rb, err := st2.Bundle(ctx)

@@ -38,15 +38,17 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		}
 		log.Info("using the private PostgreSQL cluster", "dir", cluster.Dir)
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout})
-	if err != nil {
-		return usageError{"DATABASE_URL: " + err.Error()}
-	}
-	defer st.Close()
 	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
 	if err != nil {
 		return fmt.Errorf("MESHWISE_SIGNING_KEY_FILE=%s: %w", cfg.SigningKeyFile, err)
 	}
+	// The store alone holds the signing key: the web layer asks it to
+	// propose and decide, and never signs anything itself.
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout, Signer: key, Log: log})
+	if err != nil {
+		return usageError{"DATABASE_URL: " + err.Error()}
+	}
+	defer st.Close()
 	migrateDone := make(chan struct{})
 	go func() {
 		defer close(migrateDone)
@@ -63,7 +65,7 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 
 	sessions := newSessions(cfg, st)
 	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
-		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, SigningKey: key, ImportMaxBytes: cfg.ImportMaxBytes})
+		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, ImportMaxBytes: cfg.ImportMaxBytes})
 	if err != nil {
 		return err
 	}

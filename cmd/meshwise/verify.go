@@ -3,13 +3,14 @@ package main
 import (
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
-	"meshwise/model"
+	"meshwise/ledger"
 )
 
 // runVerify checks an exported bundle with no database:
@@ -32,43 +33,47 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return usageError{"usage: meshwise verify [--checkpoint FILE] [--key FILE] bundle.json"}
 	}
-	raw, err := os.ReadFile(fs.Arg(0))
+	f, err := os.Open(fs.Arg(0))
 	if err != nil {
 		return usageError{fmt.Sprintf("verify: %v", err)}
 	}
-	var b model.Bundle
-	if err := json.Unmarshal(raw, &b); err != nil || b.Format != model.BundleFormat {
-		return exitError{code: 1, msg: fmt.Sprintf("verify: %s is not a meshwise bundle (%s)", fs.Arg(0), model.BundleFormat)}
-	}
+	defer f.Close()
 	var saved []byte
 	if *checkpoint != "" {
 		if saved, err = os.ReadFile(*checkpoint); err != nil {
 			return usageError{fmt.Sprintf("verify: --checkpoint: %v", err)}
 		}
 	}
-	var trusted map[string]ed25519.PublicKey
+	var pinned map[string]ed25519.PublicKey
 	if len(keyFiles) > 0 {
-		var keys []model.PublicKey
-		for _, f := range keyFiles {
-			kb, err := os.ReadFile(f)
+		var keys []ledger.PublicKey
+		for _, kf := range keyFiles {
+			kb, err := os.ReadFile(kf)
 			if err != nil {
 				return usageError{fmt.Sprintf("verify: --key: %v", err)}
 			}
-			var k model.PublicKey
+			var k ledger.PublicKey
 			if err := json.Unmarshal(kb, &k); err != nil || len(k.Key) != ed25519.PublicKeySize {
-				return usageError{fmt.Sprintf("verify: --key %s: want a key as GET /api/v1/keys lists it", f)}
+				return usageError{fmt.Sprintf("verify: --key %s: want a key as GET /api/v1/keys lists it", kf)}
 			}
 			keys = append(keys, k)
 		}
-		trusted = model.KeyMap(keys)
+		pinned = ledger.KeyMap(keys)
 	}
-	rep := b.Verify(saved, trusted)
+	// The bundle is read as a stream: memory stays bounded whatever its size.
+	rep, sum, err := ledger.VerifyBundle(f, saved, pinned)
+	if errors.Is(err, ledger.ErrNotBundle) {
+		return exitError{code: 1, msg: fmt.Sprintf("verify: %s is not a meshwise bundle (%s)", fs.Arg(0), ledger.BundleFormat)}
+	}
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("verify: %s: %v", fs.Arg(0), err)}
+	}
 	if !rep.OK {
 		return exitError{code: 1, msg: "verify: FAILED at entry " + fmt.Sprint(rep.FirstBad) + ": " + rep.Problem}
 	}
 	fmt.Fprintf(stdout, "verified: %d entries, %d checkpoint(s), tree root %s\n", rep.Entries, rep.Checkpoints, rep.Root)
-	if len(b.Checkpoints) > 0 {
-		fmt.Fprintf(stdout, "latest checkpoint (save it elsewhere to catch a rewritten history later):\n%s", b.Checkpoints[len(b.Checkpoints)-1])
+	if len(sum.Checkpoints) > 0 {
+		fmt.Fprintf(stdout, "latest checkpoint (save it elsewhere to catch a rewritten history later):\n%s", sum.Checkpoints[len(sum.Checkpoints)-1])
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/store"
 )
@@ -67,11 +69,19 @@ func NewDatabase(t testing.TB) string {
 	return u.String()
 }
 
-// Open returns a store on a fresh, migrated database.
+// Open returns a store on a fresh, migrated database that signs the
+// decision log with a fresh key.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
+	return OpenAt(t, NewDatabase(t), NewSigningKey(t))
+}
+
+// OpenAt opens a store on url (migrating it) that signs with key: two
+// stores on one URL act as two replicas.
+func OpenAt(t testing.TB, url string, key ledger.SigningKey) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, NewDatabase(t), store.Options{MaxConns: 8, ConnectTimeout: 5 * time.Second})
+	st, err := store.Open(ctx, url, store.Options{MaxConns: 8, ConnectTimeout: 5 * time.Second, Signer: key})
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}
@@ -80,6 +90,16 @@ func Open(t testing.TB) *store.Store {
 		t.Fatalf("storetest: migrate: %v", err)
 	}
 	return st
+}
+
+// NewSigningKey returns a fresh Ed25519 signing key.
+func NewSigningKey(t testing.TB) ledger.SigningKey {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatalf("storetest: key: %v", err)
+	}
+	return ledger.NewSigningKey(priv)
 }
 
 // AddUser creates a person with a random password and returns the password.

@@ -1,4 +1,4 @@
-package model
+package ledger
 
 import (
 	"crypto/ed25519"
@@ -10,6 +10,30 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+const (
+	eventProposed = "proposed"
+	eventApproved = "approved"
+)
+
+type testActor struct {
+	ID    string `json:"id"`
+	Email string `json:"email"`
+}
+
+// testEntry is a payload as meshwise writes them: the header verification
+// reads, and fields of its own.
+type testEntry struct {
+	Seq      int64     `json:"seq"`
+	Prev     string    `json:"prev"`
+	Time     string    `json:"time"`
+	Event    string    `json:"event"`
+	RecordID string    `json:"record_id,omitempty"`
+	Actor    testActor `json:"actor"`
+	Note     string    `json:"note,omitempty"`
+	KeyID    string    `json:"key_id,omitempty"`
+	NewKey   []byte    `json:"public_key,omitempty"`
+}
 
 func testKey(seed byte) SigningKey {
 	s := make([]byte, ed25519.SeedSize)
@@ -24,9 +48,10 @@ func testLog(t *testing.T, key SigningKey, n int) (envs [][]byte, cp []byte) {
 	prev := ""
 	at := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < n; i++ {
-		env := seal(t, key, LogEntry{Seq: int64(i), Prev: prev, Time: LogTime(at.Add(time.Duration(i) * time.Second)), Event: EventProposed, RecordID: "r", Actor: Actor{ID: "u", Email: "ana@example.com"}})
+		env := seal(t, key, testEntry{Seq: int64(i), Prev: prev, Time: LogTime(at.Add(time.Duration(i) * time.Second)), Event: eventProposed, RecordID: "r", Actor: testActor{ID: "u", Email: "ana@example.com"}})
 		leaf := LeafHash(env)
-		require.NoError(t, tree.Append(leaf))
+		_, err := tree.Append(leaf)
+		require.NoError(t, err)
 		prev = hex.EncodeToString(leaf[:])
 		envs = append(envs, env)
 	}
@@ -37,7 +62,7 @@ func testLog(t *testing.T, key SigningKey, n int) (envs [][]byte, cp []byte) {
 	return envs, cp
 }
 
-func seal(t *testing.T, key SigningKey, e LogEntry) []byte {
+func seal(t *testing.T, key SigningKey, e testEntry) []byte {
 	t.Helper()
 	payload, err := json.Marshal(e)
 	require.NoError(t, err)
@@ -78,7 +103,7 @@ func TestTamperingIsCaughtAndNamed(t *testing.T) {
 	k, other := testKey(1), testKey(2)
 	base, cp := testLog(t, k, 8)
 	// An attacker with the key re-signs entry 4 with a wrong chain link.
-	var e4 LogEntry
+	var e4 testEntry
 	var env Envelope
 	require.NoError(t, json.Unmarshal(base[4], &env))
 	require.NoError(t, json.Unmarshal(env.Payload, &e4))
@@ -116,7 +141,7 @@ func TestTamperingIsCaughtAndNamed(t *testing.T) {
 			return envs
 		}, 5, "entry 5 is missing: the entry at position 5 says it is 6"},
 		{"entry inserted under another key", func(envs [][]byte) [][]byte {
-			forged := seal(t, other, LogEntry{Seq: 8, Event: EventApproved, RecordID: "r"})
+			forged := seal(t, other, testEntry{Seq: 8, Event: eventApproved, RecordID: "r"})
 			return append(envs, forged)
 		}, 8, "entry 8: signed by unknown key " + other.ID},
 		{"last entries removed", func(envs [][]byte) [][]byte {
@@ -147,9 +172,10 @@ func TestSavedCheckpointCatchesRewrittenHistory(t *testing.T) {
 		if i == 2 {
 			note = "quietly changed"
 		}
-		env := seal(t, k, LogEntry{Seq: int64(i), Prev: prev, Event: EventProposed, RecordID: "r", Note: note, Time: "2026-11-23T10:00:00.000000Z"})
+		env := seal(t, k, testEntry{Seq: int64(i), Prev: prev, Event: eventProposed, RecordID: "r", Note: note, Time: "2026-11-23T10:00:00.000000Z"})
 		leaf := LeafHash(env)
-		require.NoError(t, tree.Append(leaf))
+		_, err := tree.Append(leaf)
+		require.NoError(t, err)
 		prev = hex.EncodeToString(leaf[:])
 		rewritten = append(rewritten, env)
 	}
@@ -184,18 +210,6 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	assert.Error(t, err, "a checkpoint needs the log's key")
 }
 
-func TestCanonicalJSON(t *testing.T) {
-	b, err := CanonicalJSON(struct {
-		Zeta  string         `json:"zeta"`
-		Alpha int            `json:"alpha"`
-		Mid   map[string]any `json:"mid"`
-	}{Zeta: "<a & b>", Alpha: 3, Mid: map[string]any{"b": []int{2, 1}, "a": nil}})
-	require.NoError(t, err)
-	assert.Equal(t, `{"alpha":3,"mid":{"a":null,"b":[2,1]},"zeta":"<a & b>"}`, string(b))
-	_, err = CanonicalJSON(map[string]float64{"x": 1.5})
-	assert.Error(t, err, "fractions must travel as strings")
-}
-
 // appendTo extends a log with entries built by build, returning the new log.
 func appendTo(t *testing.T, envs [][]byte, entries ...func(seq int64, prev string) []byte) [][]byte {
 	t.Helper()
@@ -214,7 +228,7 @@ func TestKeyTrustIsWalkedThroughTheLog(t *testing.T) {
 	all := keys(old, next, attacker) // as if all three sat in the keys table
 	rotate := func(cosign bool) func(int64, string) []byte {
 		return func(seq int64, prev string) []byte {
-			e := LogEntry{Seq: seq, Prev: prev, Event: EventKeyRotated, KeyID: next.ID, NewKey: next.Private.Public().(ed25519.PublicKey)}
+			e := testEntry{Seq: seq, Prev: prev, Event: EventKeyRotated, KeyID: next.ID, NewKey: next.Private.Public().(ed25519.PublicKey)}
 			payload, err := json.Marshal(e)
 			require.NoError(t, err)
 			var env []byte
@@ -229,7 +243,7 @@ func TestKeyTrustIsWalkedThroughTheLog(t *testing.T) {
 	}
 	signedBy := func(k SigningKey) func(int64, string) []byte {
 		return func(seq int64, prev string) []byte {
-			return seal(t, k, LogEntry{Seq: seq, Prev: prev, Event: EventApproved, RecordID: "r"})
+			return seal(t, k, testEntry{Seq: seq, Prev: prev, Event: eventApproved, RecordID: "r"})
 		}
 	}
 

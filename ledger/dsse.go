@@ -1,4 +1,4 @@
-package model
+package ledger
 
 import (
 	"crypto/ed25519"
@@ -117,4 +117,16 @@ func OpenEnvelope(b []byte, keys map[string]ed25519.PublicKey) (Envelope, error)
 // PublicKeyOf builds the published form of a stored public key.
 func PublicKeyOf(id string, key []byte) PublicKey {
 	return PublicKey{ID: id, Algorithm: "ed25519", Key: key, NoteKey: noteVerifierKey(ed25519.PublicKey(key))}
+}
+
+// KeyMap indexes public keys by ID, leaving out any that is not a 32-byte
+// Ed25519 key.
+func KeyMap(keys []PublicKey) map[string]ed25519.PublicKey {
+	m := make(map[string]ed25519.PublicKey, len(keys))
+	for _, k := range keys {
+		if len(k.Key) == ed25519.PublicKeySize {
+			m[k.ID] = ed25519.PublicKey(k.Key)
+		}
+	}
+	return m
 }

@@ -1,4 +1,4 @@
-package model
+package ledger
 
 import (
 	"crypto/ed25519"
@@ -26,11 +26,11 @@ func benchLog(b *testing.B) ([][]byte, []byte, SigningKey) {
 		prev := ""
 		at := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 		for i := 0; i < benchEntries; i++ {
-			payload, _ := json.Marshal(LogEntry{Seq: int64(i), Prev: prev, Time: LogTime(at), Event: EventApproved,
-				RecordID: "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d11", Actor: Actor{ID: "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d12", Email: "ana@example.com", Role: RoleApprover}})
+			payload, _ := json.Marshal(testEntry{Seq: int64(i), Prev: prev, Time: LogTime(at), Event: eventApproved,
+				RecordID: "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d11", Actor: testActor{ID: "6f1c1a3e-1b7e-4c41-9a51-0d5c9a5b0d12", Email: "ana@example.com"}})
 			env, _ := benchKey.Seal(payload)
 			leaf := LeafHash(env)
-			_ = tree.Append(leaf)
+			_, _ = tree.Append(leaf)
 			prev = hex.EncodeToString(leaf[:])
 			benchEnvs = append(benchEnvs, env)
 		}
