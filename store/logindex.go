@@ -320,14 +320,24 @@ func integrityError(err error) error {
 // or renumbered below it.
 func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	ix := s.index
-	var count, head int64
-	if err := s.pool.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
-		return model.Integrity{}, wrap(err, "unable to read the log")
-	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	err := ix.catchUp(ctx, s.pool)
+	// One snapshot, taken under the lock, for the entries, the checkpoints
+	// and the count: read apart, an append committed in between (by another
+	// request or replica) makes a checkpoint or an indexed head look larger
+	// than the log, which reads as entries removed. A snapshot taken after
+	// the lock sees at least what the index already holds.
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	err = ix.catchUp(ctx, tx)
 	if err != nil && ix.v.Err() == nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	var count, head int64
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if ix.v.Err() == nil && count != head {

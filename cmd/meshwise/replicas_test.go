@@ -41,6 +41,14 @@ func TestTwoReplicasBehaveAsOne(t *testing.T) {
 	for _, s := range replicas {
 		waitReady(t, s, 20*time.Second)
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			for _, s := range replicas {
+				logs := s.logs.String()
+				t.Logf("%s logged (last 4 KB):\n%s", s.URL, logs[max(0, len(logs)-4096):])
+			}
+		}
+	})
 	lb, hits := roundRobin(t, replicas)
 	architect := addPerson(t, db, "architect@example.com", "architect")
 	approver := addPerson(t, db, "approver@example.com", "approver")
