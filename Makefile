@@ -57,7 +57,7 @@ browser:
 
 ## bench: the benchmarks reported in docs/BENCHMARKS.md
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./web/
+	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./ledger/ ./web/
 
 ## bench-load: meshwise against a bare handler, separate processes on 127.0.0.1, one load generator (wrk if installed); BENCH_LOAD_FLAGS="-profile .local/profiles" adds CPU profiles
 BENCHDB := .local/pg-bench

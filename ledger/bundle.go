@@ -2,52 +2,83 @@ package ledger
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // BundleFormat names the bundle layout: a JSON object with "format",
 // "keys" (every public key, as GET /api/v1/keys lists them), "checkpoints"
-// (signed notes) and "entries" (each envelope's exact bytes, base64).
+// (signed notes), "entries" (each envelope's exact bytes, base64) and,
+// optionally, "stored" (what the database keeps beside each entry, so an
+// offline check also sees a copy that disagrees with the signed bytes).
 const BundleFormat = "meshwise-bundle/1"
 
 // Bundle is an exported log held in memory (small logs and tests; large
 // ones go through BundleWriter and VerifyBundle).
 type Bundle struct {
-	Format      string      `json:"format"`
-	Keys        []PublicKey `json:"keys"`
-	Checkpoints []string    `json:"checkpoints"`
-	Entries     [][]byte    `json:"entries"`
+	Format      string          `json:"format"`
+	Keys        []PublicKey     `json:"keys"`
+	Checkpoints []string        `json:"checkpoints"`
+	Entries     [][]byte        `json:"entries"`
+	Stored      []StoredColumns `json:"stored,omitempty"`
 }
 
 // Verify checks a bundle, with an optional checkpoint saved earlier and an
 // optional set of pinned keys (nil trusts the bundle's own keys).
 func (b Bundle) Verify(saved []byte, pinned map[string]ed25519.PublicKey) Report {
-	keys := pinned
-	if keys == nil {
-		keys = KeyMap(b.Keys)
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return Report{FirstBad: -1, Problem: err.Error()}
 	}
-	cps := make([][]byte, 0, len(b.Checkpoints)+1)
-	for _, c := range b.Checkpoints {
-		cps = append(cps, []byte(c))
+	rep, _, err := VerifyBundle(bytes.NewReader(raw), saved, pinned)
+	if err != nil {
+		return Report{FirstBad: -1, Problem: err.Error()}
 	}
-	if saved != nil {
-		cps = append(cps, saved)
+	return rep
+}
+
+// StoredColumns is what a database keeps beside one entry: copies of what
+// the entry signs, its hash, the SHA-256 of its JSON copy in canonical form,
+// and the Merkle tree hashes its append stored. None of it is signed; a
+// verifier checks it against the signed bytes.
+type StoredColumns struct {
+	Seq        int64    `json:"seq"`
+	Event      string   `json:"event"`
+	RecordID   string   `json:"record_id"`
+	KeyID      string   `json:"key_id"`
+	LeafHash   string   `json:"leaf_hash"`   // hex
+	CopySHA256 string   `json:"copy_sha256"` // hex SHA-256 of the JSON copy, canonicalized
+	Hashes     []string `json:"hashes"`      // hex, stored hashes from tlog.StoredHashIndex(0, seq) on
+}
+
+// CopyDigest is the CopySHA256 of a JSON copy: the SHA-256 of its JCS form.
+func CopyDigest(jsonCopy []byte) string {
+	c, err := Transform(jsonCopy)
+	if err != nil {
+		c = jsonCopy
 	}
-	return VerifyLog(b.Entries, cps, keys)
+	sum := sha256.Sum256(c)
+	return hex.EncodeToString(sum[:])
 }
 
 // BundleWriter streams a bundle: the keys and checkpoints first, then one
 // entry at a time, so an export of any length holds one entry in memory.
 type BundleWriter struct {
-	w     *bufio.Writer
-	n     int
-	err   error
-	enc64 []byte
+	w      *bufio.Writer
+	n      int
+	stored int
+	err    error
+	enc64  []byte
 }
 
 // NewBundleWriter writes the bundle's head: its format, keys and checkpoints.
@@ -92,6 +123,26 @@ func (bw *BundleWriter) Entry(envelope []byte) error {
 	return bw.err
 }
 
+// Stored writes the stored columns of the next entry, after every entry
+// has been written.
+func (bw *BundleWriter) Stored(c StoredColumns) error {
+	if bw.err != nil {
+		return bw.err
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if bw.stored == 0 {
+		bw.w.WriteString(`],"stored":[`)
+	} else {
+		bw.w.WriteByte(',')
+	}
+	bw.stored++
+	_, bw.err = bw.w.Write(b)
+	return bw.err
+}
+
 // Close ends the bundle and flushes it.
 func (bw *BundleWriter) Close() error {
 	if bw.err != nil {
@@ -127,7 +178,15 @@ func VerifyBundle(r io.Reader, saved []byte, pinned map[string]ed25519.PublicKey
 		held    [][]byte // entries read before the keys (other writers' order)
 		format  string
 		keysSet bool
+		facts   []entryFacts
+		stored  []StoredColumns
 	)
+	add := func(env []byte) {
+		h, payload, err := v.Add(env)
+		if err == nil {
+			facts = append(facts, factsOf(v, h, env, payload))
+		}
+	}
 	start := func() {
 		if v == nil {
 			keys := pinned
@@ -171,10 +230,14 @@ func VerifyBundle(r io.Reader, saved []byte, pinned map[string]ed25519.PublicKey
 					continue
 				}
 				start()
-				v.Add(env) // a fault is kept in v and reported below
+				add(env) // a fault is kept in v and reported below
 			}
 			if _, err := dec.Token(); err != nil {
 				return Report{}, sum, fmt.Errorf("bundle entries: %w", err)
+			}
+		case "stored":
+			if err := dec.Decode(&stored); err != nil {
+				return Report{}, sum, fmt.Errorf("bundle stored columns: %w", err)
 			}
 		default:
 			var skip json.RawMessage
@@ -188,7 +251,10 @@ func VerifyBundle(r io.Reader, saved []byte, pinned map[string]ed25519.PublicKey
 	}
 	start()
 	for _, env := range held {
-		v.Add(env)
+		add(env)
+	}
+	if v.Err() == nil && stored != nil {
+		checkStored(v, facts, stored)
 	}
 	for _, c := range sum.Checkpoints {
 		v.AddCheckpoint([]byte(c))
@@ -204,4 +270,61 @@ func countOf(v *Verifier, held [][]byte) int64 {
 		return v.Size()
 	}
 	return int64(len(held))
+}
+
+// entryFacts is what the stored columns of one entry must agree with.
+type entryFacts struct {
+	event, recordID, keyID, leaf, digest string
+	hashes                               []string
+}
+
+func factsOf(v *Verifier, h Header, env, payload []byte) entryFacts {
+	n := v.Size() - 1
+	leaf, _ := v.Tree().Leaf(n)
+	sum := sha256.Sum256(payload)
+	f := entryFacts{event: h.Event, recordID: h.RecordID, keyID: firstKeyID(env), leaf: hex.EncodeToString(leaf[:]), digest: hex.EncodeToString(sum[:])}
+	for idx := tlog.StoredHashIndex(0, n); idx < tlog.StoredHashIndex(0, n+1); idx++ {
+		hash, _ := v.Tree().StoredHash(idx)
+		f.hashes = append(f.hashes, hex.EncodeToString(hash[:]))
+	}
+	return f
+}
+
+func firstKeyID(env []byte) string {
+	var e Envelope
+	if json.Unmarshal(env, &e) != nil || len(e.Signatures) == 0 {
+		return ""
+	}
+	return e.Signatures[0].KeyID
+}
+
+// checkStored compares a database's stored columns with the signed entries
+// and names the first entry whose copy disagrees.
+func checkStored(v *Verifier, facts []entryFacts, stored []StoredColumns) {
+	if len(stored) != len(facts) {
+		v.Fail(int64(min(len(stored), len(facts))), "the bundle lists stored columns for %d entries but holds %d entries", len(stored), len(facts))
+		return
+	}
+	for i, s := range stored {
+		f, seq := facts[i], int64(i)
+		switch {
+		case s.Seq != seq:
+			v.Fail(seq, "entry %d is missing: the row at position %d is stored as seq %d", seq, seq, s.Seq)
+		case s.Event != f.event:
+			v.Fail(seq, "entry %d: the stored event column says %q but the signed entry says %q", seq, s.Event, f.event)
+		case s.RecordID != f.recordID:
+			v.Fail(seq, "entry %d: the stored record_id column says %q but the signed entry says %q", seq, s.RecordID, f.recordID)
+		case s.KeyID != f.keyID:
+			v.Fail(seq, "entry %d: the stored key_id column says %q but the entry is signed by %q", seq, s.KeyID, f.keyID)
+		case s.LeafHash != f.leaf:
+			v.Fail(seq, "entry %d: its stored hash does not match its bytes", seq)
+		case s.CopySHA256 != f.digest:
+			v.Fail(seq, "entry %d: its stored JSON copy differs from the signed payload", seq)
+		case strings.Join(s.Hashes, ",") != strings.Join(f.hashes, ","):
+			v.Fail(seq, "entry %d: the Merkle hashes stored with it do not match the entries", seq)
+		default:
+			continue
+		}
+		return
+	}
 }

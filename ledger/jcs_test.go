@@ -3,6 +3,9 @@ package ledger
 import (
 	"encoding/json"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/gowebpki/jcs"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,4 +51,26 @@ func TestCanonicalOfStructs(t *testing.T) {
 	assert.Equal(t, `{"alpha":3,"mid":{"a":null,"b":[2,1]},"zeta":"<a & b>"}`, string(b))
 	assert.False(t, IsCanonical([]byte(`{"b":1,"a":2}`)))
 	assert.False(t, IsCanonical([]byte(`{"a": 2}`)))
+}
+
+// FuzzCanonicalMatchesAnOutsideImplementation holds meshwise's encoder
+// against gowebpki/jcs (an independent RFC 8785 implementation): for any
+// JSON text both accept, the canonical bytes are the same.
+func FuzzCanonicalMatchesAnOutsideImplementation(f *testing.F) {
+	for _, s := range []string{`{"b":1,"a":[1.5,-0,1e21,1e-7]}`, `"\u2028<>&"`, `{"\ud83d\ude00":1,"\ufb33":2,"\u20ac":3}`, `[true,false,null]`,
+		`{"n":333333333.33333329,"m":0.000001,"k":123456789012345678901234}`, `"\u0000\u001f\u007f\"\\/"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if !json.Valid(b) || !utf8.Valid(b) {
+			return
+		}
+		theirs, err := jcs.Transform(b)
+		if err != nil {
+			return
+		}
+		ours, err := Transform(b)
+		require.NoError(t, err)
+		assert.Equal(t, string(theirs), string(ours))
+	})
 }

@@ -1,14 +1,8 @@
 package model
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"fmt"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/argon2"
 )
 
 // Role decides what a person may do. Roles are ordered: each may do all
@@ -55,6 +49,9 @@ type User struct {
 	Role      Role      `json:"role"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	// SessionEpoch counts password changes; a session signed in under an
+	// older epoch is over.
+	SessionEpoch int `json:"-"`
 }
 
 // Principal is who is making a request and with what role: a token may
@@ -65,6 +62,10 @@ type Principal struct {
 	Via  string // "session", "token" or "proxy"
 }
 
+// ByToken reports whether the request carries an API token rather than a
+// person signed in (by session or through a trusted proxy).
+func (p Principal) ByToken() bool { return p.Via == "token" }
+
 // NormalizeEmail lower-cases and trims an address, and checks its shape.
 func NormalizeEmail(s string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(s))
@@ -73,68 +74,6 @@ func NormalizeEmail(s string) (string, error) {
 		return "", invalid("email", "must be an email address such as ana@example.com")
 	}
 	return e, nil
-}
-
-// MinPasswordLength follows NIST SP 800-63B's floor for chosen passwords,
-// raised to 12.
-const MinPasswordLength = 12
-
-// CheckPassword returns an EINVALID error when a new password is too weak.
-func CheckPassword(pw string) error {
-	if len([]rune(pw)) < MinPasswordLength {
-		return invalid("password", fmt.Sprintf("must be at least %d characters", MinPasswordLength))
-	}
-	if len(pw) > 1024 {
-		return invalid("password", "must be at most 1024 bytes")
-	}
-	return nil
-}
-
-// argon2id parameters: OWASP's minimum recommendation (19 MiB, 2 passes,
-// 1 lane).
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-)
-
-// HashPassword derives an argon2id hash in the PHC string format from a
-// password and a random salt the caller supplies (16 bytes or more).
-func HashPassword(pw string, salt []byte) string {
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
-}
-
-// VerifyPassword reports whether pw matches a PHC argon2id hash, in time
-// that does not depend on where they differ.
-func VerifyPassword(pw, encoded string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var version int
-	var m uint32
-	var t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
-	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m > 1<<20 || t > 10 || p == 0 {
-		return false
-	}
-	b64 := base64.RawStdEncoding
-	salt, err := b64.DecodeString(parts[4])
-	if err != nil {
-		return false
-	}
-	want, err := b64.DecodeString(parts[5])
-	if err != nil || len(want) == 0 {
-		return false
-	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
 // CheckFourEyes refuses an approval by the person who proposed the record.
@@ -168,14 +107,4 @@ type AuditEvent struct {
 	Subject    string    `json:"subject"`
 	Address    string    `json:"address"`
 	Detail     string    `json:"detail"`
-}
-
-// TokenPrefix starts every API token, so secret scanners can spot them.
-const TokenPrefix = "mw_"
-
-// HashToken is how a token is stored and looked up: SHA-256 of the secret.
-// Tokens carry 256 random bits, so a fast hash is enough.
-func HashToken(secret string) []byte {
-	sum := sha256.Sum256([]byte(secret))
-	return sum[:]
 }

@@ -30,4 +30,8 @@ type LogEntry struct {
 	Note     string          `json:"note,omitempty"`
 	KeyID    string          `json:"key_id,omitempty"`     // on "key-rotated": the new key
 	NewKey   []byte          `json:"public_key,omitempty"` // on "key-rotated": the new public key
+
+	// Hash is the entry's leaf hash in the log (hex), known once it is
+	// stored; it is not part of the signed payload.
+	Hash string `json:"-"`
 }

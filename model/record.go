@@ -36,24 +36,24 @@ type Check struct {
 // DecisionRecord is what a team decided, on which evidence, with which way
 // back. It is written once, into a "proposed" log entry, and never changed.
 type DecisionRecord struct {
-	Title          string   `json:"title"`
-	Cluster        string   `json:"cluster"`
-	ResourceGroup  string   `json:"resource_group"`
-	Option         string   `json:"option"` // a catalog option ID; "no-mesh" for no mesh
-	OptionName     string   `json:"option_name"`
-	Owner          string   `json:"owner"`
-	Approvers      []string `json:"approvers"`
-	Scope          []string `json:"scope"` // approved namespaces
-	Rationale      string   `json:"rationale"`
-	Evidence       []Check  `json:"evidence"`
-	Acceptance     []string `json:"acceptance"`
-	Rollback       []string `json:"rollback"`
-	ReviewBy       string   `json:"review_by"` // YYYY-MM-DD
-	Supersedes     string   `json:"supersedes,omitempty"`
-	Quorum         int      `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
-	AssessmentID   string   `json:"assessment_id"`
-	Recommendation string   `json:"recommendation"` // the verdict's headline at proposal time
-	Estimate       Estimate `json:"estimate"`       // inputs, figures and model version
+	Title          string    `json:"title"`
+	Cluster        string    `json:"cluster"`
+	ResourceGroup  string    `json:"resource_group"`
+	Option         string    `json:"option"` // a catalog option ID; "no-mesh" for no mesh
+	OptionName     string    `json:"option_name"`
+	Owner          string    `json:"owner"`
+	Approvers      []string  `json:"approvers"`
+	Scope          []string  `json:"scope"` // approved namespaces
+	Rationale      string    `json:"rationale"`
+	Evidence       []Check   `json:"evidence"`
+	Acceptance     []string  `json:"acceptance"`
+	Rollback       []string  `json:"rollback"`
+	ReviewBy       string    `json:"review_by"` // YYYY-MM-DD
+	Supersedes     string    `json:"supersedes,omitempty"`
+	Quorum         int       `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
+	AssessmentID   string    `json:"assessment_id"`
+	Recommendation string    `json:"recommendation"`     // the verdict's headline at proposal time
+	Estimate       *Estimate `json:"estimate,omitempty"` // inputs, figures and model version
 }
 
 // Validate checks a record before it is proposed.
@@ -249,38 +249,59 @@ func Transition(st RecordState, event string, actor Principal) error {
 	return nil
 }
 
+// MaxNoteLength bounds an approval note or a rejection reason.
+const MaxNoteLength = 2000
+
+// CheckNote checks the note signed with a decision: a rejection must say
+// why; any note is at most MaxNoteLength characters.
+func CheckNote(event, note string) error {
+	switch {
+	case len([]rune(note)) > MaxNoteLength:
+		return Invalid("note", fmt.Sprintf("must be at most %d characters", MaxNoteLength))
+	case event == EventRejected && strings.TrimSpace(note) == "":
+		return Invalid("note", "must say why the record is rejected: the reason is signed into the log")
+	}
+	return nil
+}
+
 // MADR renders a record in the Markdown Architecture Decision Record
-// layout, for teams that keep ADRs in git.
+// layout, for teams that keep ADRs in git: with the record's ID, status,
+// each entry's hash and the command that verifies them.
 func (s RecordState) MADR() string {
 	r := s.Record
 	var b strings.Builder
-	approvers := strings.Join(r.Approvers, ", ")
 	var deciders []string
 	for _, e := range s.History {
 		if e.Event == EventApproved || e.Event == EventProposed {
 			deciders = append(deciders, e.Actor.Email)
 		}
 	}
-	fmt.Fprintf(&b, "---\nstatus: %s\ndate: %s\ndecision-makers: %s\nconsulted: %s\n---\n\n", s.Status, dateOf(s.History), strings.Join(deciders, ", "), approvers)
+	fmt.Fprintf(&b, "---\nstatus: %s\ndate: %s\ndecision-makers: %s\nconsulted: %s\nmeshwise-record: %s\nmeshwise-assessment: %s\n---\n\n",
+		s.Status, dateOf(s.History), strings.Join(deciders, ", "), strings.Join(r.Approvers, ", "), s.ID, r.AssessmentID)
 	fmt.Fprintf(&b, "# %s\n\n## Context and Problem Statement\n\nShould cluster %s adopt a service mesh, which one, and at what cost? Owner: %s. Scope: %s.\n\n",
 		r.Title, r.Cluster, r.Owner, strings.Join(r.Scope, ", "))
+	est := r.Estimate
+	if est == nil {
+		est = &Estimate{}
+	}
 	fmt.Fprintf(&b, "## Considered Options\n\n")
-	opts := append([]OptionEstimate(nil), r.Estimate.Options...)
+	opts := append([]OptionEstimate(nil), est.Options...)
 	sort.SliceStable(opts, func(i, j int) bool { return opts[i].Monthly.Total.LessThan(opts[j].Monthly.Total) })
 	for _, o := range opts {
-		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", o.Name, o.Monthly.Total.StringFixed(2), r.Estimate.Currency, o.AddedNodes, o.Latency.P99)
+		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", o.Name, o.Monthly.Total.StringFixed(2), est.Currency, o.AddedNodes, o.Latency.P99)
 	}
 	fmt.Fprintf(&b, "\n## Decision Outcome\n\nChosen option: \"%s\", because %s\n\nmeshwise's verdict at proposal time: %s\n\n", r.OptionName, r.Rationale, r.Recommendation)
 	fmt.Fprintf(&b, "### Consequences\n\n")
-	if o, ok := r.Estimate.Option(r.Option); ok {
-		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, r.Estimate.SKU.Name)
-		fmt.Fprintf(&b, "* Money: %s %s per month (model %s).\n", o.Monthly.Total.StringFixed(2), r.Estimate.Currency, r.Estimate.ModelVersion)
+	if o, ok := est.Option(r.Option); ok {
+		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, est.SKU.Name)
+		fmt.Fprintf(&b, "* Money: %s %s per month (model %s).\n", o.Monthly.Total.StringFixed(2), est.Currency, est.ModelVersion)
 		fmt.Fprintf(&b, "* Operated by: %s.\n", o.OperatedBy)
 	}
-	fmt.Fprintf(&b, "* Rollback:\n")
+	fmt.Fprintf(&b, "* Rollback:\n\n  ```sh\n")
 	for _, c := range r.Rollback {
-		fmt.Fprintf(&b, "  ```sh\n  %s\n  ```\n", strings.ReplaceAll(c, "\n", "\n  "))
+		fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(c, "\n", "\n  "))
 	}
+	fmt.Fprintf(&b, "  ```\n")
 	fmt.Fprintf(&b, "\n### Confirmation\n\nAcceptance criteria:\n\n")
 	for _, a := range r.Acceptance {
 		fmt.Fprintf(&b, "* %s\n", a)
@@ -293,6 +314,11 @@ func (s RecordState) MADR() string {
 	if r.Supersedes != "" {
 		fmt.Fprintf(&b, "\nSupersedes record %s.\n", r.Supersedes)
 	}
+	fmt.Fprintf(&b, "\n## Signed history\n\n| entry | time | event | by | note | entry hash |\n|---|---|---|---|---|---|\n")
+	for _, e := range s.History {
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | `%s` |\n", e.Seq, e.Time, e.Event, e.Actor.Email, strings.ReplaceAll(e.Note, "|", "\\|"), e.Hash)
+	}
+	fmt.Fprintf(&b, "\nVerify offline: download the bundle (`GET /api/v1/export`) and run `meshwise verify --key key.json bundle.json`, with `key.json` from `GET /api/v1/keys`; each hash above is an entry of that bundle.\n")
 	return b.String()
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -55,6 +56,9 @@ func (s *Store) Decide(ctx context.Context, recordID, event string, actor model.
 			return nil, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
 		}
 		if err := model.Transition(st, event, actor); err != nil {
+			return nil, err
+		}
+		if err := model.CheckNote(event, note); err != nil {
 			return nil, err
 		}
 		out := []model.LogEntry{{Event: event, RecordID: recordID, Actor: actorOf(actor), Note: note}}
@@ -259,6 +263,7 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 					return model.Errorf(model.EUNAVAILABLE, "The decision log refuses this signing key: %v", err)
 				}
 				leaf, _ := ix.v.Tree().Leaf(n)
+				e.Hash = hex.EncodeToString(leaf[:])
 				for idx := tlog.StoredHashIndex(0, n); idx < tlog.StoredHashCount(n+1); idx++ {
 					h, _ := ix.v.Tree().StoredHash(idx)
 					hashRows = append(hashRows, []any{idx, h[:]})
@@ -322,6 +327,9 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 	}
 	for id, st := range overlay {
 		ix.put(id, *st)
+	}
+	for _, r := range results {
+		s.appended.Add(int64(len(r.entries)))
 	}
 	return results, nil
 }

@@ -155,7 +155,7 @@ func TestConcurrentDecisionsHaveOneWinner(t *testing.T) {
 			}
 			go func() {
 				defer wg.Done()
-				_, err := st.Decide(ctx, id, d.event, d.who, "")
+				_, err := st.Decide(ctx, id, d.event, d.who, "racing")
 				results <- result{id, d.event, err}
 			}()
 		}
@@ -225,6 +225,23 @@ func TestConcurrentAppendsNeverFork(t *testing.T) {
 	key := storetest.NewSigningKey(t)
 	stores := []*store.Store{storetest.OpenAt(t, url, key), storetest.OpenAt(t, url, key)}
 	const writers, each = 16, 10
+	stop := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() { // a page reading while two replicas append
+		defer close(readerDone)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, integrity, err := stores[1].Records(ctx)
+			if err != nil || !integrity.OK {
+				t.Errorf("a reader during appends saw %v %+v", err, integrity)
+				return
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for w := 0; w < writers; w++ {
 		wg.Add(1)
@@ -239,6 +256,8 @@ func TestConcurrentAppendsNeverFork(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(stop)
+	<-readerDone
 	rep, err := stores[0].VerifyLog(ctx)
 	require.NoError(t, err)
 	assert.True(t, rep.OK, rep.Problem)
@@ -253,7 +272,7 @@ func TestLogRefusesUpdateDeleteTruncate(t *testing.T) {
 	st := storetest.Open(t)
 	propose(t, st, "a", 0)
 	ctx := context.Background()
-	_, err := st.Decide(ctx, propose(t, st, "b", 0), model.EventRejected, approverA, "")
+	_, err := st.Decide(ctx, propose(t, st, "b", 0), model.EventRejected, approverA, "no")
 	require.NoError(t, err)
 	conn := superConn(t, st)
 	for _, sql := range []string{
@@ -299,4 +318,23 @@ func TestFailedAppendLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rep.OK, rep.Problem)
 	assert.Equal(t, int64(4), rep.Entries)
+}
+
+// A rejection must say why; the reason is signed, and refusals name the
+// action ("you cannot reject your own proposal").
+func TestRejectionNeedsAReason(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	id := propose(t, st, "r", 0)
+	_, err := st.Decide(ctx, id, model.EventRejected, approverA, "  ")
+	require.Equal(t, model.EINVALID, model.ErrorCode(err))
+	assert.Equal(t, "note", err.(*model.Error).Fields[0].Field)
+	_, err = st.Decide(ctx, id, model.EventRejected, person(1, model.RoleApprover), "mine")
+	assert.Contains(t, model.ErrorMessage(err), "You proposed this record, so you cannot reject it")
+	after, err := st.Decide(ctx, id, model.EventRejected, approverA, "the latency budget is 2 ms")
+	require.NoError(t, err)
+	assert.Equal(t, model.StatusRejected, after.Status)
+	rec, _, err := st.Record(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, "the latency budget is 2 ms", rec.History[1].Note)
 }

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"strconv"
 	"sync"
+	"time"
 
-	"github.com/gowebpki/jcs"
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -29,12 +30,14 @@ type logIndex struct {
 	v                *ledger.Verifier
 	records          map[string]*model.RecordState // estimates left out: pages read them from the signed bytes
 	order            []string                      // record IDs, oldest proposal first
+	position         map[string]int                // record ID → index in order
+	text             map[string]string             // record ID → what text search looks in
 	latestCheckpoint int64
 }
 
 func newLogIndex() *logIndex {
 	keys := map[string]ed25519.PublicKey{}
-	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}}
+	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}}
 }
 
 // querier is a pool or a transaction.
@@ -53,9 +56,11 @@ func (ix *logIndex) state(id string) (model.RecordState, bool) {
 
 func (ix *logIndex) put(id string, st model.RecordState) {
 	if _, ok := ix.records[id]; !ok {
+		ix.position[id] = len(ix.order)
 		ix.order = append(ix.order, id)
+		ix.text[id] = st.SearchText()
 	}
-	st.Record.Estimate = model.Estimate{}
+	st.Record.Estimate = nil
 	for i := range st.History {
 		st.History[i].Record = nil
 	}
@@ -152,14 +157,14 @@ func firstSigner(envelope []byte) string {
 // sameJSON compares the jsonb copy (PostgreSQL's text form) with the signed
 // payload as JSON values, through their canonical forms.
 func sameJSON(jsonCopy, payload []byte) bool {
-	a, err := jcs.Transform(jsonCopy)
+	a, err := ledger.Transform(jsonCopy)
 	if err != nil {
 		return false
 	}
 	if bytes.Equal(a, payload) {
 		return true
 	}
-	b, err := jcs.Transform(payload)
+	b, err := ledger.Transform(payload)
 	return err == nil && bytes.Equal(a, b)
 }
 
@@ -191,6 +196,7 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			if err != nil {
 				break
 			}
+			e.Hash = hex.EncodeToString(r.leaf)
 			ix.index(e)
 		}
 		rows.Close()
@@ -201,7 +207,9 @@ func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
 			return integrityError(ix.v.Err())
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 ORDER BY size`, ix.latestCheckpoint)
+	// Only checkpoints of entries already read: another replica may have
+	// committed more since.
+	rows, err := q.Query(ctx, `SELECT size, note FROM checkpoints WHERE size > $1 AND size <= $2 ORDER BY size`, ix.latestCheckpoint, ix.v.Size())
 	if err != nil {
 		return err
 	}
@@ -317,27 +325,23 @@ func integrityError(err error) error {
 }
 
 // refresh brings the index up to the stored head, and notices rows removed
-// or renumbered below it.
+// or renumbered below it and a stored tree that does not end at the latest
+// checkpoint. It reads one snapshot, taken while holding the index, so
+// appends by this process or another replica never look like removals.
 func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	ix := s.index
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	// One snapshot, taken under the lock, for the entries, the checkpoints
-	// and the count: read apart, an append committed in between (by another
-	// request or replica) makes a checkpoint or an indexed head look larger
-	// than the log, which reads as entries removed. A snapshot taken after
-	// the lock sees at least what the index already holds.
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	err = ix.catchUp(ctx, tx)
-	if err != nil && ix.v.Err() == nil {
-		return model.Integrity{}, wrap(err, "unable to read the log")
-	}
+	defer tx.Rollback(ctx)
 	var count, head int64
 	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
+		return model.Integrity{}, wrap(err, "unable to read the log")
+	}
+	if err := ix.catchUp(ctx, tx); err != nil && ix.v.Err() == nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if ix.v.Err() == nil && count != head {
@@ -345,6 +349,9 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	}
 	if ix.v.Err() == nil && head < ix.v.Size() {
 		ix.v.Fail(head, "entries were removed: the log held %d entries and now holds %d", ix.v.Size(), head)
+	}
+	if ix.v.Err() == nil {
+		_ = ix.checkHead(ctx, tx) // a fault is kept in the verifier
 	}
 	if f := ix.v.Err(); f != nil {
 		s.logIntegrity(f.Error())
@@ -387,6 +394,33 @@ func (s *Store) Records(ctx context.Context) ([]model.RecordState, model.Integri
 	return out, integrity, nil
 }
 
+// QueryRecords filters, orders and pages the archive in memory, over the
+// verified index: what is searched and filtered on is what was signed.
+func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today time.Time) (model.ArchivePage, model.Integrity, error) {
+	integrity, err := s.refresh(ctx)
+	if err != nil {
+		return model.ArchivePage{}, integrity, err
+	}
+	ix := s.index
+	ix.mu.Lock()
+	var matches []*model.RecordState
+	var order []int
+	for i, id := range ix.order {
+		st := ix.records[id]
+		if q.Matches(st, ix.text[id], today) {
+			matches, order = append(matches, st), append(order, i)
+		}
+	}
+	page := q.Page(matches, order)
+	ix.mu.Unlock()
+	if !integrity.OK {
+		for i := range page.Rows {
+			page.Rows[i].Status = model.StatusIntegrityFailure
+		}
+	}
+	return page, integrity, nil
+}
+
 // Record returns one record with its estimate, read from the signed bytes
 // of its entries. Each entry is re-read and checked against the index: its
 // bytes hash to the leaf the verified log holds, its signature is by a key
@@ -413,6 +447,11 @@ func (s *Store) Record(ctx context.Context, id string) (model.RecordState, ledge
 		seqs = append(seqs, e.Seq)
 	}
 	ix.mu.Unlock()
+	if !ok && !integrity.OK {
+		// The record may sit beyond the entry that fails: say so, never 404.
+		return model.RecordState{ID: id, Status: model.StatusIntegrityFailure, Record: model.DecisionRecord{Title: "Record " + id + " (unverifiable)"}},
+			ledger.Report{FirstBad: integrity.FirstBad, Problem: integrity.Problem}, nil
+	}
 	if !ok {
 		return model.RecordState{}, ledger.Report{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", id)
 	}
@@ -622,6 +661,37 @@ func (s *Store) ExportBundle(ctx context.Context, w io.Writer) error {
 	for rows.Next() {
 		if err := bw.Entry(rows.RawValues()[0]); err != nil {
 			return err // the client went away
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return wrap(err, "unable to read the log")
+	}
+	rows.Close()
+	// What the database keeps beside each entry, so `meshwise verify` can
+	// name a copy that disagrees with what was signed.
+	rows, err = tx.Query(ctx, `SELECT e.seq, e.event, coalesce(e.record_id::text, ''), e.key_id, e.leaf_hash, e.payload::text,
+		array(SELECT h.hash FROM log_hashes h
+		      WHERE h.idx >= 2 * e.seq - bit_count(e.seq::bit(64))
+		        AND h.idx < 2 * (e.seq + 1) - bit_count((e.seq + 1)::bit(64))
+		      ORDER BY h.idx)
+		FROM log_entries e ORDER BY e.seq`)
+	if err != nil {
+		return wrap(err, "unable to read the log")
+	}
+	for rows.Next() {
+		var c ledger.StoredColumns
+		var leaf []byte
+		var text string
+		var hashes [][]byte
+		if err := rows.Scan(&c.Seq, &c.Event, &c.RecordID, &c.KeyID, &leaf, &text, &hashes); err != nil {
+			return wrap(err, "unable to read the log")
+		}
+		c.LeafHash, c.CopySHA256 = hex.EncodeToString(leaf), ledger.CopyDigest([]byte(text))
+		for _, h := range hashes {
+			c.Hashes = append(c.Hashes, hex.EncodeToString(h))
+		}
+		if err := bw.Stored(c); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {

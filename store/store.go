@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,9 @@ type Store struct {
 	index    *logIndex
 
 	integrityFailures atomic.Int64
+	appended          atomic.Int64
+	lastProblemMu     sync.Mutex
+	lastProblem       string
 }
 
 // Options tune the connection pool.
@@ -85,14 +89,28 @@ func (s *Store) Close() {
 	s.pool.Close()
 }
 
-// logIntegrity reports a decision log that fails verification.
+// logIntegrity reports a decision log that fails verification, once per
+// distinct problem (pages ask on every view).
 func (s *Store) logIntegrity(problem string) {
+	s.lastProblemMu.Lock()
+	repeated := s.lastProblem == problem
+	s.lastProblem = problem
+	s.lastProblemMu.Unlock()
+	if repeated {
+		return
+	}
 	s.integrityFailures.Add(1)
 	s.log.Error("decision log integrity failure", "problem", problem)
 }
 
-// IntegrityFailures counts the integrity failures this store has seen.
+// IntegrityFailures counts the distinct integrity failures this store has seen.
 func (s *Store) IntegrityFailures() int64 { return s.integrityFailures.Load() }
+
+// LogStats counts the entries this store appended and the distinct
+// integrity failures it has seen.
+func (s *Store) LogStats() (appended, integrityFailures int64) {
+	return s.appended.Load(), s.integrityFailures.Load()
+}
 
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error {

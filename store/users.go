@@ -15,12 +15,12 @@ import (
 // Pool exposes the connection pool for the session store (scs pgxstore).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
-const userColumns = `id::text, email, name, role, disabled, created_at`
+const userColumns = `id::text, email, name, role, disabled, created_at, session_epoch`
 
 func scanUser(row pgx.Row, extra ...any) (model.User, error) {
 	var u model.User
 	var role string
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.CreatedAt}, extra...)
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.Disabled, &u.CreatedAt, &u.SessionEpoch}, extra...)
 	err := row.Scan(dest...)
 	u.Role = model.Role(role)
 	return u, err
@@ -96,9 +96,22 @@ func (s *Store) SetRole(ctx context.Context, id string, role model.Role) error {
 	return s.updateUser(ctx, id, `UPDATE users SET role = $2 WHERE id = $1`, string(role))
 }
 
-// SetPassword replaces a user's password hash.
-func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
-	return s.updateUser(ctx, id, `UPDATE users SET password_hash = $2 WHERE id = $1`, hash)
+// SetPassword replaces a user's password hash and moves their session epoch
+// on, which ends every session signed in before; it returns the new epoch
+// so the session that made the change can carry on.
+func (s *Store) SetPassword(ctx context.Context, id, hash string) (int, error) {
+	if !isUUID(id) {
+		return 0, model.Errorf(model.ENOTFOUND, "No such user.")
+	}
+	var epoch int
+	err := s.pool.QueryRow(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch`, id, hash).Scan(&epoch)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, model.Errorf(model.ENOTFOUND, "No such user.")
+	}
+	if err != nil {
+		return 0, wrap(err, "unable to update user")
+	}
+	return epoch, nil
 }
 
 func (s *Store) updateUser(ctx context.Context, id, sql string, arg any) error {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/web/views"
 )
@@ -21,16 +22,17 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 		s.fail(w, r, err)
 		return
 	}
-	v.User, v.Tokens = p.User, tokens
+	v.User, v.Role, v.ByToken, v.Tokens = p.User, p.Role, p.ByToken(), tokens
 	for _, role := range model.Roles {
-		if p.User.Role.AtLeast(role) {
+		if p.Role.AtLeast(role) {
 			v.Roles = append(v.Roles, role)
 		}
 	}
 	s.render(w, r, status, views.Account(s.page(r, "Your account", "account"), v))
 }
 
-// createToken makes an API token no more powerful than its creator and
+// createToken makes an API token no more powerful than the credential in
+// use (the route admits only a person, so that is the person's role) and
 // shows the secret once.
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
@@ -47,12 +49,12 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, views.AccountView{Error: "Choose one of the listed roles."})
 		return
-	case !p.User.Role.AtLeast(role):
-		s.renderAccount(w, r, http.StatusForbidden, views.AccountView{Error: "A token cannot have a higher role than yours (" + string(p.User.Role) + ")."})
+	case !p.Role.AtLeast(role):
+		s.renderAccount(w, r, http.StatusForbidden, views.AccountView{Error: "A token cannot have a higher role than yours (" + string(p.Role) + ")."})
 		return
 	}
-	secret := NewToken()
-	tok, err := s.store.CreateToken(r.Context(), p.User.ID, name, role, secret[:len(model.TokenPrefix)+6], model.HashToken(secret))
+	secret := credential.NewToken()
+	tok, err := s.store.CreateToken(r.Context(), p.User.ID, name, role, credential.TokenLabel(secret), credential.HashToken(secret))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -83,18 +85,28 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if !model.VerifyPassword(r.PostForm.Get("current"), hash) {
+	if !credential.VerifyPassword(r.PostForm.Get("current"), hash) {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, views.AccountView{Error: "The current password is wrong."})
 		return
 	}
 	next := r.PostForm.Get("new")
-	if err := model.CheckPassword(next); err != nil {
+	if err := credential.CheckPassword(next); err != nil {
 		s.renderAccount(w, r, http.StatusUnprocessableEntity, views.AccountView{Error: "The new password " + model.ErrorFieldMessage(err) + "."})
 		return
 	}
-	if err := s.store.SetPassword(r.Context(), p.User.ID, model.HashPassword(next, NewSalt())); err != nil {
+	epoch, err := s.store.SetPassword(r.Context(), p.User.ID, credential.HashPassword(next))
+	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	// The new epoch ends every other session of this person; this one
+	// carries it on, under a fresh session ID.
+	if s.sessions != nil {
+		if err := s.sessions.RenewToken(r.Context()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.sessions.Put(r.Context(), sessionEpochKey, epoch)
 	}
 	s.audit(r, "password changed", p.User.Email, "")
 	s.renderAccount(w, r, http.StatusOK, views.AccountView{Message: "Your password is changed."})
@@ -129,8 +141,8 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, views.UsersView{Error: "Choose one of the listed roles."})
 		return
 	}
-	password := NewPassword()
-	u, err := s.store.CreateUser(r.Context(), email, strings.TrimSpace(r.PostForm.Get("name")), role, model.HashPassword(password, NewSalt()))
+	password := credential.NewPassword()
+	u, err := s.store.CreateUser(r.Context(), email, strings.TrimSpace(r.PostForm.Get("name")), role, credential.HashPassword(password))
 	if model.ErrorCode(err) == model.ECONFLICT {
 		s.renderUsers(w, r, http.StatusConflict, views.UsersView{Error: model.ErrorMessage(err)})
 		return
@@ -177,9 +189,4 @@ func (s *Server) auditTrail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, views.Audit(s.page(r, "Audit", "audit"), events))
-}
-
-// NewPassword returns a random first password of 20 URL-safe characters.
-func NewPassword() string {
-	return strings.TrimPrefix(NewToken(), model.TokenPrefix)[:20]
 }

@@ -74,7 +74,7 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
 		Rationale: strings.TrimSpace(f.Rationale), Acceptance: lines(f.Acceptance), Rollback: lines(f.Rollback),
 		ReviewBy: strings.TrimSpace(f.ReviewBy), Supersedes: strings.TrimSpace(f.Supersedes),
-		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: an.est,
+		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &an.est,
 	}
 	for _, l := range lines(f.Evidence) {
 		name, cmd, ok := strings.Cut(l, "|")
@@ -126,10 +126,6 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, event string) {
 		return
 	}
 	note := strings.TrimSpace(r.PostForm.Get("note"))
-	if len([]rune(note)) > 2000 {
-		s.fail(w, r, model.Invalid("note", "must be at most 2000 characters"))
-		return
-	}
 	st, err := s.store.Decide(r.Context(), chi.URLParam(r, "rid"), event, *principalOf(r), note)
 	if err != nil {
 		s.fail(w, r, err)
@@ -139,23 +135,27 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, event string) {
 }
 
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
-	states, integrity, err := s.store.Records(r.Context())
+	q, errs := archiveQuery(r.URL.Query())
+	today := time.Now()
+	page, integrity, err := s.store.QueryRecords(r.Context(), q, today)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	q, status := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("q"))), r.URL.Query().Get("status")
-	today := time.Now()
-	v := views.ArchiveView{Query: r.URL.Query().Get("q"), Status: status, Integrity: integrity}
-	for _, st := range states {
-		hay := strings.ToLower(st.Record.Title + " " + st.Record.Cluster + " " + st.Record.Owner + " " + st.Record.OptionName)
-		if (q != "" && !strings.Contains(hay, q)) || (status != "" && st.Status != status) {
-			continue
-		}
-		v.Rows = append(v.Rows, views.ArchiveRow{ID: st.ID, Title: st.Record.Title, Status: st.Status, Owner: st.Record.Owner,
-			Option: st.Record.OptionName, Cluster: st.Record.Cluster, ReviewBy: st.Record.ReviewBy, Overdue: st.Overdue(today)})
+	v := views.ArchiveView{Query: q, Values: r.URL.Query(), Integrity: integrity, Errors: errs, Total: page.Total, Next: page.Next}
+	for _, o := range model.Catalog {
+		v.Options = append(v.Options, views.Choice{Value: o.ID, Label: o.Name})
 	}
-	s.render(w, r, http.StatusOK, views.Archive(s.page(r, "Decision archive", "archive"), v))
+	for _, st := range page.Rows {
+		v.Rows = append(v.Rows, views.ArchiveRow{ID: st.ID, Title: st.Record.Title, Status: st.Status, Owner: st.Record.Owner,
+			Option: st.Record.OptionName, Cluster: st.Record.Cluster, ReviewBy: st.Record.ReviewBy, Decided: st.Decided(),
+			Overdue: st.Overdue(today), DueSoon: !st.Overdue(today) && st.DueWithin(today, 30)})
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, views.Archive(s.page(r, "Decision archive", "archive"), v))
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
@@ -165,7 +165,11 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	v := views.RecordView{State: st, Verify: rep, Rows: st.Record.Estimate.ComparisonRows(),
+	var rows [][]string
+	if st.Record.Estimate != nil {
+		rows = st.Record.Estimate.ComparisonRows()
+	}
+	v := views.RecordView{State: st, Verify: rep, Rows: rows,
 		OwnProposal:  p.User.ID == st.Proposer.ID && st.Status == model.StatusProposed,
 		CanSupersede: rep.OK && p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
 	if rep.OK && st.Status == model.StatusProposed && p.User.ID != st.Proposer.ID {

@@ -106,9 +106,14 @@ func TestProposeApproveVerifyExport(t *testing.T) {
 
 	resp, body = as(t, boTok, "GET", ts.URL+record+"/record.md", nil)
 	assert.Equal(t, "text/markdown; charset=utf-8", resp.Header.Get("Content-Type"))
-	for _, want := range []string{"status: approved", "## Considered Options", "## Decision Outcome", "### Consequences", "### Confirmation", "kubectl label namespace payments istio.io/rev-"} {
+	for _, want := range []string{"status: approved", "## Considered Options", "## Decision Outcome", "### Consequences", "### Confirmation", "kubectl label namespace payments istio.io/rev-",
+		"meshwise-record: " + strings.TrimPrefix(record, "/archive/"), "meshwise-assessment: " + saved.ID, "## Signed history", "| approved | bo@example.com | looks right |", "meshwise verify --key key.json bundle.json"} {
 		assert.Contains(t, body, want)
 	}
+	assert.Equal(t, 1, strings.Count(body, "```sh"), "rollback steps in one fenced block")
+	assert.Regexp(t, "\\| `[0-9a-f]{64}` \\|", body, "entry hashes")
+	_, page := as(t, boTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, page, `href="/assessments/`+saved.ID+`/results"`)
 
 	_, body = as(t, boTok, "GET", ts.URL+"/archive?q=payments&status=approved", nil)
 	assert.Contains(t, body, "Adopt the Istio add-on for payments")

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"net"
 	"net/http"
 	"net/netip"
@@ -11,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/web/views"
 )
@@ -29,11 +28,12 @@ const (
 	maxFailuresAccount = 5
 	maxFailuresAddress = 20
 	sessionUserKey     = "user_id"
+	sessionEpochKey    = "epoch" // the user's session epoch at sign-in
 )
 
 // dummyHash is verified against when the account does not exist, so an
 // unknown email costs the same time as a wrong password.
-var dummyHash = model.HashPassword("meshwise dummy password", []byte("meshwise-dummy-salt"))
+var dummyHash = credential.HashPassword("meshwise dummy password")
 
 // authenticate finds the principal: an API token, a trusted proxy's header,
 // or the session. A bad token is refused outright rather than ignored.
@@ -55,10 +55,10 @@ func (s *Server) principal(r *http.Request) (*model.Principal, error) {
 	ctx := r.Context()
 	if auth := r.Header.Get("Authorization"); auth != "" {
 		secret, ok := strings.CutPrefix(auth, "Bearer ")
-		if !ok || !strings.HasPrefix(secret, model.TokenPrefix) {
+		if !ok || !credential.IsToken(secret) {
 			return nil, model.Errorf(model.EUNAUTHORIZED, "Send an API token as \"Authorization: Bearer mw_...\".")
 		}
-		tok, u, err := s.store.UseToken(ctx, model.HashToken(secret))
+		tok, u, err := s.store.UseToken(ctx, credential.HashToken(secret))
 		if model.ErrorCode(err) == model.ENOTFOUND {
 			return nil, model.Errorf(model.EUNAUTHORIZED, "The API token is unknown or revoked.")
 		}
@@ -85,7 +85,10 @@ func (s *Server) principal(r *http.Request) (*model.Principal, error) {
 		return nil, nil
 	}
 	u, err := s.store.UserByID(ctx, id)
-	if model.ErrorCode(err) == model.ENOTFOUND || (err == nil && u.Disabled) {
+	// A password change moves the epoch on and so ends every session
+	// signed in before it, except the one that changed it.
+	stale := err == nil && s.sessions.GetInt(ctx, sessionEpochKey) != u.SessionEpoch
+	if model.ErrorCode(err) == model.ENOTFOUND || (err == nil && u.Disabled) || stale {
 		_ = s.sessions.Destroy(ctx)
 		return nil, nil
 	}
@@ -149,8 +152,11 @@ func (s *Server) clientAddress(r *http.Request) string {
 	return host
 }
 
-// require lets a request through only for a principal of at least role.
-func (s *Server) require(role model.Role) func(http.Handler) http.Handler {
+// require lets a request through only for a principal whose role in use —
+// a session's person's, a token's own — is at least the route's, and only
+// for a person on routes that manage credentials.
+func (s *Server) require(rt Route) func(http.Handler) http.Handler {
+	role := rt.Role
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if role == "" {
@@ -165,6 +171,8 @@ func (s *Server) require(role model.Role) func(http.Handler) http.Handler {
 				s.fail(w, r, model.Errorf(model.EUNAUTHORIZED, "Sign in first, or send an API token."))
 			case !p.Role.AtLeast(role):
 				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "Your role (%s) cannot do this; it needs %s or higher.", p.Role, role))
+			case rt.Person && p.ByToken():
+				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "An API token cannot manage tokens or passwords; sign in as yourself."))
 			default:
 				next.ServeHTTP(w, r)
 			}
@@ -222,7 +230,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	ok := model.VerifyPassword(password, hash) && err == nil && !u.Disabled && hash != ""
+	ok := credential.VerifyPassword(password, hash) && err == nil && !u.Disabled && hash != ""
 	if !ok {
 		if err := s.store.RecordLoginFailure(ctx, email, addr); err != nil {
 			s.fail(w, r, err)
@@ -238,6 +246,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(ctx, sessionUserKey, u.ID)
+	s.sessions.Put(ctx, sessionEpochKey, u.SessionEpoch)
 	_ = s.store.ClearLoginFailures(ctx, email)
 	r = r.WithContext(context.WithValue(ctx, principalKey{}, &model.Principal{User: u, Role: u.Role, Via: "session"}))
 	s.audit(r, "signed in", u.Email, "")
@@ -255,24 +264,22 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
-// safeNext keeps a post-sign-in redirect on this site.
+// safeNext keeps a post-sign-in redirect on this site: a path of printable
+// ASCII that starts with one slash, has no backslash, and that url.Parse
+// reads as a bare path. Browsers drop tabs and newlines and read "\" as
+// "/", so "/\t/evil.example" and "/\\evil.example" would leave the site.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if len(next) == 0 || len(next) > 2048 || next[0] != '/' || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.EscapedPath(), "/") || strings.HasPrefix(u.EscapedPath(), "//") {
 		return "/"
 	}
 	return next
-}
-
-// NewToken returns a fresh API token secret: the prefix and 256 random bits.
-func NewToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return model.TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-}
-
-// NewSalt returns 16 random bytes for a password hash.
-func NewSalt() []byte {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return b
 }

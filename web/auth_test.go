@@ -98,6 +98,15 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		return nil
 	}))
 	assert.Equal(t, len(want), walked)
+
+	var person []string
+	for _, rt := range srv.RouteTable() {
+		if rt.Person {
+			person = append(person, rt.Method+" "+rt.Pattern)
+		}
+	}
+	assert.ElementsMatch(t, []string{"POST /account/password", "POST /account/tokens", "POST /account/tokens/{id}/revoke"}, person,
+		"credentials are managed by a person, never by an API token")
 }
 
 // The roles really gate the routes: an anonymous visitor, a viewer and an
@@ -319,4 +328,20 @@ func TestAdminManagesUsers(t *testing.T) {
 	_, body = getBody(t, ts.URL+"/admin/audit")
 	assert.Contains(t, body, "role changed")
 	assert.Contains(t, body, "approver → viewer")
+}
+
+// A crafted ?next= cannot send the browser off-site after sign-in: a tab
+// inside "/\t/evil.example" is dropped by browsers, leaving //evil.example.
+func TestSignInRedirectStaysOnSite(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	_, password := storetest.AddUser(t, testStore, "nx@example.com", model.RoleViewer)
+	c := browser(t)
+	_, page := send(t, c, "GET", ts.URL+"/login?next=%2F%09%2Fevil.example", nil)
+	assert.Contains(t, page, `name="next" value="/"`, "the form carries a safe next")
+	for _, next := range []string{"/\t/evil.example", "//evil.example", "/\\evil.example", "https://evil.example/"} {
+		c := browser(t)
+		resp, _ := send(t, c, "POST", ts.URL+"/login", url.Values{"email": {"nx@example.com"}, "password": {password}, "next": {next}})
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		assert.Equal(t, "/", resp.Header.Get("Location"), "next=%q", next)
+	}
 }

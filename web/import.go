@@ -36,12 +36,16 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 	inv := cluster.New(false)
 	files := 0
 	for {
-		part, err := mr.NextPart()
+		part, err := nextPart(mr)
 		if err == io.EOF {
 			break
 		}
 		if body.over {
 			s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+			return
+		}
+		if model.ErrorCode(err) == model.EINVALID {
+			s.renderError(w, r, http.StatusUnprocessableEntity, headingFor(http.StatusUnprocessableEntity), model.ErrorMessage(err))
 			return
 		}
 		if err != nil {
@@ -50,8 +54,7 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 		}
 		switch part.FormName() {
 		case "hash_names":
-			b, _ := io.ReadAll(io.LimitReader(part, 16))
-			inv.HashNames = strings.TrimSpace(string(b)) == "true"
+			inv.HashNames = strings.TrimSpace(part.Value) == "true"
 		case "files":
 			if part.FileName() == "" {
 				continue
@@ -89,7 +92,12 @@ func (s *Server) startImported(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, model.Errorf(model.EINVALID, "The form could not be read."))
 		return
 	}
-	a, err := model.DecodeAssessment(strings.NewReader(r.PostForm.Get("assessment")))
+	doc := r.PostForm.Get("assessment")
+	if err := checkJSON("assessment", []byte(doc)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := model.DecodeAssessment(strings.NewReader(doc))
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -47,8 +47,9 @@ type Store interface {
 	ListUsers(ctx context.Context) ([]model.User, error)
 	// SetRole changes a user's role.
 	SetRole(ctx context.Context, id string, role model.Role) error
-	// SetPassword replaces a user's password hash.
-	SetPassword(ctx context.Context, id, hash string) error
+	// SetPassword replaces a user's password hash and moves their session
+	// epoch on, returning the new epoch: sessions of older epochs are over.
+	SetPassword(ctx context.Context, id, hash string) (epoch int, err error)
 	// RecordLoginFailure, LoginFailures and ClearLoginFailures rate-limit sign-in.
 	RecordLoginFailure(ctx context.Context, email, address string) error
 	LoginFailures(ctx context.Context, email, address string, since time.Time) (byAccount, byAddress int, err error)
@@ -71,6 +72,7 @@ type Store interface {
 	// Records lists every record as its signed entries tell it; Record
 	// returns one, with its estimate and the check of its entries.
 	Records(ctx context.Context) ([]model.RecordState, model.Integrity, error)
+	QueryRecords(ctx context.Context, q model.ArchiveQuery, today time.Time) (model.ArchivePage, model.Integrity, error)
 	Record(ctx context.Context, id string) (model.RecordState, ledger.Report, error)
 	// VerifyLog checks the whole log; ExportBundle streams it for offline
 	// verification; Keys lists every public key; SigningKeyID names the
@@ -79,6 +81,9 @@ type Store interface {
 	ExportBundle(ctx context.Context, w io.Writer) error
 	Keys(ctx context.Context) ([]ledger.PublicKey, error)
 	SigningKeyID() string
+	// LogStats counts appended entries and the distinct integrity failures
+	// this process has seen.
+	LogStats() (appended, integrityFailures int64)
 }
 
 // Config holds the web layer's settings.
@@ -124,7 +129,11 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 		cfg.ProxyHeader = "X-Forwarded-Email"
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_appended_entries_total", Help: "Decision-log entries this process signed and stored."},
+			func() float64 { n, _ := store.LogStats(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_integrity_failures_total", Help: "Distinct decision-log integrity failures this process has seen (any value above 0 needs a person)."},
+			func() float64 { _, n := store.LogStats(); return float64(n) }))
 	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2)}
 	if s.sessions != nil {
 		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
@@ -136,12 +145,17 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 
 // Route is one entry of the route table: who may call it and what answers.
 // Role "" means anyone; Session false skips the session lookup (for probes
-// and assets, which must answer without the database).
+// and assets, which must answer without the database). Person routes manage
+// credentials and refuse API tokens: a token cannot mint, revoke or change
+// credentials, so a leaked one cannot outlive its revocation.
 type Route struct {
 	Method  string
 	Pattern string
 	Role    model.Role
 	Session bool
+	Person  bool
+	private bool // shows secrets once: Cache-Control: no-store
+	streams bool // reads its own multipart body as it arrives
 	handler http.HandlerFunc
 }
 
@@ -156,6 +170,14 @@ func (s *Server) RouteTable() []Route {
 	app := func(method, pattern string, role model.Role, h http.HandlerFunc) Route {
 		return Route{Method: method, Pattern: pattern, Role: role, Session: true, handler: h}
 	}
+	// private marks pages that may show a password or token once.
+	private := func(rt Route) Route { rt.private = true; return rt }
+	person := func(method, pattern string, h http.HandlerFunc) Route {
+		rt := private(app(method, pattern, v, h))
+		rt.Person = true
+		return rt
+	}
+	upload := func(rt Route) Route { rt.streams = true; return rt }
 	return []Route{
 		infra("GET", "/healthz", s.healthz),
 		infra("GET", "/readyz", s.readyz),
@@ -180,7 +202,7 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/assessments/{id}/estimate.json", v, s.estimateJSON),
 
 		app("GET", "/import", a, s.importPage),
-		app("POST", "/import", a, s.importFiles),
+		upload(app("POST", "/import", a, s.importFiles)),
 		app("POST", "/import/start", a, s.startImported),
 		app("GET", "/assessments/{id}/propose", a, s.proposeForm),
 		app("POST", "/assessments/{id}/propose", a, s.propose),
@@ -191,16 +213,23 @@ func (s *Server) RouteTable() []Route {
 		app("POST", "/archive/{rid}/approve", ap, s.approve),
 		app("POST", "/archive/{rid}/reject", ap, s.reject),
 
-		app("GET", "/account", v, s.account),
-		app("POST", "/account/password", v, s.changePassword),
-		app("POST", "/account/tokens", v, s.createToken),
-		app("POST", "/account/tokens/{id}/revoke", v, s.revokeToken),
-		app("GET", "/admin/users", ad, s.users),
-		app("POST", "/admin/users", ad, s.addUser),
-		app("POST", "/admin/users/{id}/role", ad, s.setRole),
-		app("GET", "/admin/audit", ad, s.auditTrail),
+		private(app("GET", "/account", v, s.account)),
+		person("POST", "/account/password", s.changePassword),
+		person("POST", "/account/tokens", s.createToken),
+		person("POST", "/account/tokens/{id}/revoke", s.revokeToken),
+		private(app("GET", "/admin/users", ad, s.users)),
+		private(app("POST", "/admin/users", ad, s.addUser)),
+		private(app("POST", "/admin/users/{id}/role", ad, s.setRole)),
+		private(app("GET", "/admin/audit", ad, s.auditTrail)),
 
 		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
+		app("POST", "/api/v1/assessments", a, s.apiCreateAssessment),
+		app("GET", "/api/v1/assessments/{id}", v, s.apiGetAssessment),
+		app("GET", "/api/v1/records", v, s.apiListRecords),
+		app("POST", "/api/v1/records", a, s.apiProposeRecord),
+		app("GET", "/api/v1/records/{rid}", v, s.apiGetRecord),
+		app("POST", "/api/v1/records/{rid}/approve", ap, s.apiApprove),
+		app("POST", "/api/v1/records/{rid}/reject", ap, s.apiReject),
 		app("POST", "/api/v1/estimates", v, s.apiEstimate),
 		app("POST", "/api/v1/curves", v, s.apiCurves),
 		app("GET", "/api/v1/verify", v, s.apiVerify),
@@ -227,9 +256,14 @@ func (s *Server) Routes() chi.Router {
 		}
 		r.Use(s.authenticate)
 		for _, rt := range table {
-			if rt.Session {
-				r.With(s.require(rt.Role)).Method(rt.Method, rt.Pattern, rt.handler)
+			if !rt.Session {
+				continue
 			}
+			chain := []func(http.Handler) http.Handler{s.require(rt), s.cleanInput(rt)}
+			if rt.private {
+				chain = append([]func(http.Handler) http.Handler{noStore}, chain...)
+			}
+			r.With(chain...).Method(rt.Method, rt.Pattern, rt.handler)
 		}
 	})
 	r.NotFound(s.notFound)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -138,6 +139,16 @@ func TestVerifyCommand(t *testing.T) {
 	rb, err := st2.Bundle(ctx)
 	require.NoError(t, err)
 	rewritten := write("rewritten.json", rb)
+	// A superuser changes a stored column with the triggers off: the
+	// signed bytes are intact, but the bundle's stored columns disagree.
+	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET event = 'approved' WHERE seq = 1`)
+	require.NoError(t, err)
+	cb, err := st.Bundle(ctx)
+	require.NoError(t, err)
+	column := write("column.json", cb)
 	other, err := writeNewKey(filepath.Join(dir, "other.key"), false)
 	require.NoError(t, err)
 	wrongKey := write("other.json", other.Public())
@@ -154,6 +165,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"rewritten history alone looks fine", []string{rewritten}, 0, "verified: 4 entries"},
 		{"rewritten history against the saved checkpoint", []string{"--checkpoint", saved, rewritten}, 1, "history rewritten"},
 		{"untrusted key", []string{"--key", wrongKey, good}, 1, "signed by unknown key"},
+		{"stored column changed", []string{"--checkpoint", saved, "--key", pinned, column}, 1, `FAILED at entry 1: entry 1: the stored event column says "approved" but the signed entry says "proposed"`},
 		{"not a bundle", []string{pinned}, 1, "is not a meshwise bundle"},
 		{"no file", []string{}, 2, "usage"},
 	}

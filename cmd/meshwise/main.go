@@ -71,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runKeygen(args, getenv, stdout, stderr)
 	case "verify":
 		return runVerify(args, stdout, stderr)
+	case "record":
+		return runRecord(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, getenv, stdout, stderr)
 	case "devdb":
@@ -93,6 +95,8 @@ const usage = `usage: meshwise <command>
   import    derive an assessment from kubectl JSON: --pods F --nodes F [...] > assessment.json
   keygen    write a new Ed25519 signing key (-o FILE, --force)
   verify    verify an exported bundle offline: verify [--checkpoint FILE] [--key FILE] bundle.json
+  record    propose -f decision.json | show ID: decisions as code against a server
+            (MESHWISE_URL, MESHWISE_TOKEN); propose prints the record ID, show exits 4 unless approved and verified
   user      add|set-role|passwd --email E [--role R]: manage people (prints passwords once)
   devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
   help      show this text

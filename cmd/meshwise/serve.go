@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/store"
 	"meshwise/store/devdb"
@@ -154,8 +155,8 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, log *slog.Logger, out 
 	if err != nil || n > 0 {
 		return
 	}
-	password := web.NewPassword()
-	u, err := st.CreateUser(ctx, "admin@localhost", "First admin", model.RoleAdmin, model.HashPassword(password, web.NewSalt()))
+	password := credential.NewPassword()
+	u, err := st.CreateUser(ctx, "admin@localhost", "First admin", model.RoleAdmin, credential.HashPassword(password))
 	if err != nil {
 		log.Error("could not create the first admin", "err", err)
 		return

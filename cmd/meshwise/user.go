@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/store"
-	"meshwise/web"
 )
 
 // runUser manages people from the command line:
@@ -57,8 +57,8 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return usageError{"user add: --role " + model.ErrorFieldMessage(err)}
 		}
-		password := web.NewPassword()
-		u, err := st.CreateUser(ctx, email, *name, role, model.HashPassword(password, web.NewSalt()))
+		password := credential.NewPassword()
+		u, err := st.CreateUser(ctx, email, *name, role, credential.HashPassword(password))
 		if err != nil {
 			return err
 		}
@@ -83,9 +83,9 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		password := web.NewPassword()
-		if err := st.SetPassword(ctx, u.ID, model.HashPassword(password, web.NewSalt())); err != nil {
-			return err
+		password := credential.NewPassword()
+		if _, err := st.SetPassword(ctx, u.ID, credential.HashPassword(password)); err != nil {
+			return err // on success the new epoch has ended the person's sessions
 		}
 		audit("password reset", "")
 		fmt.Fprintf(stdout, "new password for %s (shown once): %s\n", email, password)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/internal/credential"
 	"meshwise/model"
 	"meshwise/store"
 	"meshwise/store/storetest"
@@ -29,7 +30,7 @@ func TestUserCommand(t *testing.T) {
 	u, hash, err := st.UserByEmail(ctx, "root@example.com")
 	require.NoError(t, err)
 	assert.Equal(t, model.RoleAdmin, u.Role)
-	assert.True(t, model.VerifyPassword(first[1], hash), "stored hashed, and the printed password matches")
+	assert.True(t, credential.VerifyPassword(first[1], hash), "stored hashed, and the printed password matches")
 	assert.NotContains(t, hash, first[1])
 
 	out.Reset()
@@ -49,4 +50,16 @@ func TestUserCommand(t *testing.T) {
 	require.Len(t, events, 2)
 	assert.Equal(t, "role changed", events[0].Event)
 	assert.Equal(t, "admin → viewer", events[0].Detail)
+
+	// A reset password replaces the hash and ends every session signed in
+	// before it (the session epoch moves on).
+	out.Reset()
+	require.NoError(t, run(ctx, []string{"user", "passwd", "--email", "root@example.com"}, env, &out, &out))
+	reset := regexp.MustCompile(`\(shown once\): (\S+)`).FindStringSubmatch(out.String())
+	require.Len(t, reset, 2, out.String())
+	u, hash, err = st.UserByEmail(ctx, "root@example.com")
+	require.NoError(t, err)
+	assert.True(t, credential.VerifyPassword(reset[1], hash))
+	assert.False(t, credential.VerifyPassword(first[1], hash))
+	assert.Equal(t, 1, u.SessionEpoch)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"meshwise/internal/credential"
 	"meshwise/ledger"
 	"meshwise/model"
 	"meshwise/store"
@@ -105,25 +106,20 @@ func NewSigningKey(t testing.TB) ledger.SigningKey {
 // AddUser creates a person with a random password and returns the password.
 func AddUser(t testing.TB, st *store.Store, email string, role model.Role) (model.User, string) {
 	t.Helper()
-	b := make([]byte, 12)
-	_, _ = rand.Read(b)
-	password := "pw-" + hex.EncodeToString(b)
-	salt := make([]byte, 16)
-	_, _ = rand.Read(salt)
-	u, err := st.CreateUser(context.Background(), email, "", role, model.HashPassword(password, salt))
+	password := credential.NewPassword()
+	u, err := st.CreateUser(context.Background(), email, "", role, credential.HashPassword(password))
 	if err != nil {
 		t.Fatalf("storetest: add user %s: %v", email, err)
 	}
 	return u, password
 }
 
-// AddToken gives a user an API token of the given role and returns its secret.
+// AddToken gives a user an API token of the given role, minted exactly as
+// the account page mints one, and returns its secret.
 func AddToken(t testing.TB, st *store.Store, u model.User, role model.Role) string {
 	t.Helper()
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	secret := model.TokenPrefix + hex.EncodeToString(b)
-	if _, err := st.CreateToken(context.Background(), u.ID, "test", role, secret[:9], model.HashToken(secret)); err != nil {
+	secret := credential.NewToken()
+	if _, err := st.CreateToken(context.Background(), u.ID, "test", role, credential.TokenLabel(secret), credential.HashToken(secret)); err != nil {
 		t.Fatalf("storetest: add token: %v", err)
 	}
 	return secret

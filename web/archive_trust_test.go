@@ -1,0 +1,244 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"meshwise/ledger"
+	"meshwise/model"
+	"meshwise/store/storetest"
+	"meshwise/web"
+)
+
+// Three approvers race on each of ten records through HTTP: one answer is
+// 303, the other two 409, and each record holds one decision.
+func TestRacingDecisionsGetConflict(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	arch, _ := storetest.AddUser(t, testStore, "arch@example.com", model.RoleArchitect)
+	archTok := storetest.AddToken(t, testStore, arch, model.RoleArchitect)
+	var toks []string
+	for _, e := range []string{"a", "b", "c"} {
+		u, _ := storetest.AddUser(t, testStore, e+"@example.com", model.RoleApprover)
+		toks = append(toks, storetest.AddToken(t, testStore, u, model.RoleApprover))
+	}
+	var records []string
+	for i := 0; i < 10; i++ {
+		resp, _ := as(t, archTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", proposal())
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+		records = append(records, resp.Header.Get("Location"))
+	}
+	codes := make(map[string][]int)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, rec := range records {
+		for i, action := range []string{"approve", "reject", "approve"} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				req, _ := http.NewRequest("POST", ts.URL+rec+"/"+action, strings.NewReader("note=race"))
+				req.Header.Set("Authorization", "Bearer "+toks[i])
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				resp, err := noRedirect.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				resp.Body.Close()
+				mu.Lock()
+				codes[rec] = append(codes[rec], resp.StatusCode)
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	for _, rec := range records {
+		won, lost := 0, 0
+		for _, c := range codes[rec] {
+			switch c {
+			case http.StatusSeeOther:
+				won++
+			case http.StatusConflict:
+				lost++
+			}
+		}
+		assert.Equal(t, 1, won, "%s: %v", rec, codes[rec])
+		assert.Equal(t, 2, lost, "%s: %v", rec, codes[rec])
+	}
+	_, body := as(t, toks[0], "GET", ts.URL+"/api/v1/verify", nil)
+	assert.Contains(t, body, `"ok":true`)
+	assert.Contains(t, body, `"entries":20`)
+}
+
+// With a rejection's event column changed to "approved" by a superuser,
+// the archive and the record page show an integrity failure and no status,
+// and the verify endpoint names the entry.
+func TestPagesNeverShowAForgedStatus(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	ctx := context.Background()
+	saved, err := testStore.CreateAssessment(ctx, model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	bo, _ := storetest.AddUser(t, testStore, "bo@example.com", model.RoleApprover)
+	anaTok, boTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect), storetest.AddToken(t, testStore, bo, model.RoleApprover)
+	resp, _ := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", proposal())
+	record := resp.Header.Get("Location")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/reject", url.Values{"note": {"not now"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body := as(t, boTok, "GET", ts.URL+"/archive", nil)
+	require.Contains(t, body, "rejected")
+
+	conn, err := pgx.Connect(ctx, testStore.Pool().Config().ConnConfig.ConnString())
+	require.NoError(t, err)
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET event = 'approved', payload = jsonb_set(payload, '{event}', '"approved"') WHERE seq = 1`)
+	require.NoError(t, err)
+
+	_, body = as(t, boTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="verify-failed"`)
+	assert.Contains(t, body, `data-testid="record-status">integrity failure`)
+	assert.NotContains(t, body, `data-testid="approve"`)
+	_, body = as(t, boTok, "GET", ts.URL+"/archive", nil)
+	assert.Contains(t, body, `data-testid="integrity-failure"`)
+	assert.NotContains(t, body, "<td>approved</td>")
+	assert.NotContains(t, body, "<td>rejected</td>")
+	resp, body = as(t, boTok, "GET", ts.URL+"/api/v1/verify", nil)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	var rep ledger.Report
+	require.NoError(t, json.Unmarshal([]byte(body), &rep))
+	assert.False(t, rep.OK)
+	assert.Equal(t, int64(1), rep.FirstBad)
+	resp, _ = as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", proposal())
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "nothing is signed over a broken log")
+}
+
+// Exporting 20,000 entries streams: the server's heap grows by far less
+// than the bundle, and a third concurrent whole-log read gets 429.
+func TestExportMemoryIsBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 20,000 entries")
+	}
+	_, ts := newServer(t, web.Config{})
+	ctx := context.Background()
+	arch := model.Principal{User: model.User{ID: "00000000-0000-4000-8000-000000000001", Email: "a@example.com"}, Role: model.RoleArchitect}
+	// Real records carry their estimate (tens of KB); the index that pages
+	// read leaves it out, so 2 KB of padding stands in for it here.
+	padding := &model.Estimate{ModelVersion: strings.Repeat("estimate ", 230)}
+	var wg sync.WaitGroup
+	for w := 0; w < 64; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20_000/64+1; i++ {
+				if _, err := testStore.Propose(ctx, arch, model.DecisionRecord{Title: fmt.Sprint("r", w, i), Estimate: padding}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+
+	var before, now runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	peak := before.HeapInuse
+	done := make(chan int64)
+	go func() {
+		resp, err := apiClient.Get(ts.URL + "/api/v1/export")
+		if err != nil {
+			t.Error(err)
+			done <- 0
+			return
+		}
+		defer resp.Body.Close()
+		n, _ := io.Copy(io.Discard, resp.Body)
+		done <- n
+	}()
+	var size int64
+	for size == 0 {
+		select {
+		case size = <-done:
+		case <-time.After(5 * time.Millisecond):
+			runtime.ReadMemStats(&now)
+			peak = max(peak, now.HeapInuse)
+		}
+	}
+	growth := int64(peak) - int64(before.HeapInuse)
+	t.Logf("export of %.1f MiB: peak heap growth %.1f MiB", float64(size)/(1<<20), float64(growth)/(1<<20))
+	assert.Greater(t, size, int64(40<<20))
+	assert.Less(t, growth, int64(64<<20))
+
+	// Two slow readers hold both slots; the third is told to come back.
+	var held []*http.Response
+	for i := 0; i < 2; i++ {
+		resp, err := apiClient.Get(ts.URL + "/api/v1/export")
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		held = append(held, resp)
+	}
+	resp, err := apiClient.Get(ts.URL + "/api/v1/verify")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Equal(t, "5", resp.Header.Get("Retry-After"))
+	for _, r := range held {
+		r.Body.Close()
+	}
+}
+
+// A record that asks for two approvers is approved by the second distinct
+// one; the first cannot count twice, and a quorum larger than the approvers
+// named is refused on the form.
+func TestQuorumOfApprovers(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	bo, _ := storetest.AddUser(t, testStore, "bo@example.com", model.RoleApprover)
+	cy, _ := storetest.AddUser(t, testStore, "cy@example.com", model.RoleApprover)
+	anaTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect)
+	boTok, cyTok := storetest.AddToken(t, testStore, bo, model.RoleApprover), storetest.AddToken(t, testStore, cy, model.RoleApprover)
+
+	form := proposal()
+	form.Set("approvers", "bo@example.com, cy@example.com")
+	form.Set("quorum", "3")
+	resp, body := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "asks for 3 approvals but names only 2 approver(s)")
+
+	form.Set("quorum", "2")
+	resp, _ = as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	record := resp.Header.Get("Location")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/approve", url.Values{"note": {"one"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = as(t, boTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="record-status">proposed`)
+	assert.Contains(t, body, "Approvals: 1 of 2 needed.")
+	assert.Contains(t, body, "You have already approved this record")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/approve", url.Values{})
+	assert.Equal(t, http.StatusConflict, resp.StatusCode)
+	resp, _ = as(t, cyTok, "POST", ts.URL+record+"/approve", url.Values{"note": {"two"}})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = as(t, cyTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="record-status">approved`)
+
+	_, body = getBody(t, ts.URL+"/metrics")
+	assert.Contains(t, body, "meshwise_log_appended_entries_total 3")
+	assert.Contains(t, body, "meshwise_log_integrity_failures_total 0")
+}
