@@ -14,15 +14,16 @@ import (
 type Assessment struct {
 	Title          string          `json:"title"`
 	Cluster        string          `json:"cluster"`
-	Services       int             `json:"services"`             // services that talk to each other
-	Pods           int             `json:"pods"`                 // pods that would join the mesh
-	Nodes          int             `json:"nodes"`                // nodes in the cluster today
-	NodeSKU        string          `json:"node_sku"`             // a catalog SKU name, or "custom"
-	CustomSKU      *NodeSKU        `json:"custom_sku,omitempty"` // used when NodeSKU is "custom"
-	MaxPodsPerNode int             `json:"max_pods_per_node"`    // feeds AKS memory reservation
-	Namespaces     int             `json:"namespaces"`           // namespaces to onboard
-	EastWestRPS    int             `json:"east_west_rps"`        // service-to-service requests per second, cluster-wide
-	Hops           int             `json:"hops_per_request"`     // average service hops per user request
+	ResourceGroup  string          `json:"resource_group,omitempty"` // the cluster's Azure resource group
+	Services       int             `json:"services"`                 // services that talk to each other
+	Pods           int             `json:"pods"`                     // pods that would join the mesh
+	Nodes          int             `json:"nodes"`                    // nodes in the cluster today
+	NodeSKU        string          `json:"node_sku"`                 // a catalog SKU name, or "custom"
+	CustomSKU      *NodeSKU        `json:"custom_sku,omitempty"`     // used when NodeSKU is "custom"
+	MaxPodsPerNode int             `json:"max_pods_per_node"`        // feeds AKS memory reservation
+	Namespaces     int             `json:"namespaces"`               // namespaces to onboard
+	EastWestRPS    int             `json:"east_west_rps"`            // service-to-service requests per second, cluster-wide
+	Hops           int             `json:"hops_per_request"`         // average service hops per user request
 	Clusters       int             `json:"clusters"`
 	CiliumCNI      bool            `json:"cilium_cni"`            // Azure CNI powered by Cilium already runs
 	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"` // p99 the team can add per user request
@@ -169,6 +170,7 @@ func (a Assessment) Validate() error {
 	v := &validator{}
 	v.text("title", a.Title, 1, 200)
 	v.text("cluster", a.Cluster, 0, 100)
+	v.text("resource_group", a.ResourceGroup, 0, 90)
 	v.int("services", a.Services, boundServices)
 	v.int("pods", a.Pods, boundPods)
 	v.int("nodes", a.Nodes, boundNodes)

@@ -49,6 +49,7 @@ var InputFields = func() []InputField {
 	return []InputField{
 		{Key: "title", Step: 1, Label: "Title", Hint: "What this assessment is about, e.g. \"payments platform mesh\".", Kind: FieldText, Min: "1", Max: "200"},
 		{Key: "cluster", Step: 1, Label: "Cluster", Hint: "The AKS cluster's name; used in the generated commands.", Kind: FieldText, Min: "0", Max: "100"},
+		{Key: "resource_group", Step: 1, Label: "Resource group", Hint: "The cluster's Azure resource group; used in the generated commands.", Kind: FieldText, Min: "0", Max: "90"},
 		withInt(f("services", 1, "Services", "services", "Services that call each other inside the cluster. The checklist's first question is \"more than 20\".", FieldInt), boundServices),
 		withInt(f("pods", 1, "Pods to mesh", "pods", "Pods that would get a sidecar; the seed's example is 100.", FieldInt), boundPods),
 		withInt(f("nodes", 1, "Nodes today", "nodes", "Nodes in the cluster now; per-node agents run on each.", FieldInt), boundNodes),
@@ -257,6 +258,8 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.Title
 	case "cluster":
 		return &a.Cluster
+	case "resource_group":
+		return &a.ResourceGroup
 	case "services":
 		return &a.Services
 	case "pods":

@@ -39,7 +39,7 @@ func propose(t testing.TB, st *store.Store, title string, quorum int) string {
 func superConn(t testing.TB, st *store.Store) *pgx.Conn {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 	require.NoError(t, err)
 	t.Cleanup(func() { conn.Close(ctx) })
 	return conn

@@ -41,7 +41,28 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 	for _, sn := range steps.Rollback {
 		f.Rollback += sn.Code + "\n"
 	}
+	// A re-review starts from the record it supersedes, with this
+	// assessment's figures.
+	if old := f.Supersedes; old != "" {
+		if st, rep, err := s.store.Record(r.Context(), old); err == nil && rep.OK && st.Status == model.StatusApproved {
+			prefillFrom(&f, st.Record)
+		}
+	}
 	s.renderPropose(w, r, http.StatusOK, f, nil)
+}
+
+// prefillFrom fills the form from an earlier record: what was decided, for
+// whom, with which evidence and way back.
+func prefillFrom(f *views.ProposeForm, r model.DecisionRecord) {
+	f.Title, f.Cluster, f.ResourceGroup, f.Option, f.Owner = r.Title, r.Cluster, r.ResourceGroup, r.Option, r.Owner
+	f.Approvers, f.Scope, f.Quorum = strings.Join(r.Approvers, ", "), strings.Join(r.Scope, ", "), strconv.Itoa(r.NeededApprovals())
+	f.Rationale = r.Rationale
+	f.Acceptance = strings.Join(r.Acceptance, "\n")
+	f.Rollback = strings.Join(r.Rollback, "\n")
+	f.Evidence = ""
+	for _, c := range r.Evidence {
+		f.Evidence += c.Name + " | " + c.Command + "\n"
+	}
 }
 
 func (s *Server) renderPropose(w http.ResponseWriter, r *http.Request, status int, f views.ProposeForm, errs []model.FieldError) {

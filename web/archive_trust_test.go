@@ -102,7 +102,7 @@ func TestPagesNeverShowAForgedStatus(t *testing.T) {
 	_, body := as(t, boTok, "GET", ts.URL+"/archive", nil)
 	require.Contains(t, body, "rejected")
 
-	conn, err := pgx.Connect(ctx, testStore.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, testStore))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET event = 'approved', payload = jsonb_set(payload, '{event}', '"approved"') WHERE seq = 1`)
@@ -241,4 +241,36 @@ func TestQuorumOfApprovers(t *testing.T) {
 	_, body = getBody(t, ts.URL+"/metrics")
 	assert.Contains(t, body, "meshwise_log_appended_entries_total 3")
 	assert.Contains(t, body, "meshwise_log_integrity_failures_total 0")
+}
+
+// An owner's home lists their approved records due for review; re-review
+// opens a superseding proposal prefilled from the record.
+func TestReviewCadence(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	bo, _ := storetest.AddUser(t, testStore, "bo@example.com", model.RoleApprover)
+	anaTok, boTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect), storetest.AddToken(t, testStore, bo, model.RoleApprover)
+	form := proposal() // owner ana@example.com
+	form.Set("review_by", time.Now().AddDate(0, 0, 10).Format("2006-01-02"))
+	form.Set("rationale", "PCI scope, reviewed every quarter")
+	resp, _ := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	record := resp.Header.Get("Location")
+	resp, _ = as(t, boTok, "POST", ts.URL+record+"/approve", url.Values{})
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+
+	_, body := as(t, anaTok, "GET", ts.URL+"/", nil)
+	assert.Contains(t, body, `data-testid="my-reviews"`)
+	assert.Contains(t, body, "Adopt the Istio add-on for payments")
+	_, body = as(t, boTok, "GET", ts.URL+"/", nil)
+	assert.NotContains(t, body, `data-testid="my-reviews"`, "only the owner is reminded")
+	_, body = as(t, boTok, "GET", ts.URL+"/archive?due=30", nil)
+	assert.Contains(t, body, `data-testid="due-soon"`)
+
+	_, body = as(t, anaTok, "GET", ts.URL+record, nil)
+	assert.Contains(t, body, `data-testid="re-review"`)
+	_, body = as(t, anaTok, "GET", ts.URL+"/assessments/"+saved.ID+"/propose?supersedes="+strings.TrimPrefix(record, "/archive/"), nil)
+	assert.Contains(t, body, "PCI scope, reviewed every quarter", "prefilled from the record")
+	assert.Contains(t, body, "bo@example.com")
 }

@@ -76,6 +76,8 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"GET /admin/users": model.RoleAdmin, "POST /admin/users": model.RoleAdmin, "POST /admin/users/{id}/role": model.RoleAdmin, "GET /admin/audit": model.RoleAdmin,
 		"GET /api/v1/assessments": model.RoleViewer, "POST /api/v1/estimates": model.RoleViewer, "POST /api/v1/curves": model.RoleViewer,
 		"GET /api/v1/keys": "", "GET /api/v1/verify": model.RoleViewer, "GET /api/v1/export": model.RoleViewer,
+		"POST /api/v1/assessments": model.RoleArchitect, "GET /api/v1/assessments/{id}": model.RoleViewer, "GET /api/v1/records": model.RoleViewer,
+		"POST /api/v1/records": model.RoleArchitect, "GET /api/v1/records/{rid}": model.RoleViewer, "POST /api/v1/records/{rid}/approve": model.RoleApprover, "POST /api/v1/records/{rid}/reject": model.RoleApprover,
 		"GET /assessments/{id}/propose": model.RoleArchitect, "POST /assessments/{id}/propose": model.RoleArchitect,
 		"GET /import": model.RoleArchitect, "POST /import": model.RoleArchitect, "POST /import/start": model.RoleArchitect,
 		"GET /archive": model.RoleViewer, "GET /archive/verify": model.RoleViewer, "GET /archive/{rid}": model.RoleViewer,

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"meshwise/model"
 	"meshwise/web/views"
@@ -19,6 +20,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.Recent = recent
+		today := time.Now()
+		due, _, err := s.store.QueryRecords(r.Context(), model.ArchiveQuery{Owner: p.User.Email, DueWithin: 30, Sort: "review_by"}, today)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, st := range due.Rows {
+			h.Reviews = append(h.Reviews, views.ArchiveRow{ID: st.ID, Title: st.Record.Title, ReviewBy: st.Record.ReviewBy, Overdue: st.Overdue(today)})
+		}
 	}
 	s.render(w, r, http.StatusOK, views.Home(s.page(r, "Home", "home"), h))
 }

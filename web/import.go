@@ -16,7 +16,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, views.Import(s.page(r, "Import a cluster", "import"), views.ImportView{MaxUpload: humanBytes(s.cfg.ImportMaxBytes)}))
 }
 
-// importFiles reads uploaded kubectl JSON as it streams in: each file goes
+// importFiles reads uploaded kubectl and az JSON as it streams in: each file goes
 // straight from the request into the inventory, nothing is written to disk
 // or kept, and only derived counts reach the page.
 func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
@@ -55,12 +55,18 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 		switch part.FormName() {
 		case "hash_names":
 			inv.HashNames = strings.TrimSpace(part.Value) == "true"
-		case "files":
+		case "files", "aks", "nodepools", "nodes", "namespaces", "deployments", "services", "pods", "metrics":
 			if part.FileName() == "" {
 				continue
 			}
 			files++
-			if err := inv.Read(part.FileName(), part); err != nil {
+			// "files" are classified by content; a named field is like a
+			// command-line flag: its file must hold what it says.
+			in := cluster.Input(part.FormName())
+			if in == "files" {
+				in = cluster.Any
+			}
+			if err := inv.ReadAs(in, part.FileName(), part); err != nil {
 				if body.over {
 					s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
 					return
@@ -72,16 +78,23 @@ func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 	if files == 0 && len(v.Errors) == 0 {
 		v.Errors = []string{"Choose at least one file: the output of kubectl get pods -A -o json, for example."}
 	}
+	var pre cluster.Prefill
+	if len(v.Errors) == 0 {
+		// Bounds are checked here, with a message, rather than by the
+		// wizard later.
+		if pre, err = inv.Prefill(); err != nil {
+			v.Errors = append(v.Errors, err.Error())
+		}
+	}
 	status := http.StatusOK
 	if len(v.Errors) > 0 {
 		status = http.StatusUnprocessableEntity
 	} else {
-		a := inv.Assessment()
-		b, _ := json.Marshal(a)
-		v.Inventory, v.Assessment = inv, string(b)
-		proxies := inv.Mesh.IstioSidecars + inv.Mesh.LinkerdProxies
-		v.ModelSidecarCPU = model.Cores(int64(proxies) * 100_000).Decimal().StringFixed(2)
-		v.ModelSidecarMem = model.GiB(int64(proxies) * 128 << 20).Decimal().StringFixed(2)
+		b, _ := json.Marshal(pre.Assessment)
+		v.Inventory, v.Assessment, v.Prefill, v.Report = inv, string(b), &pre, inv.Report()
+		if wi, ok, err := inv.WhatIf(pre.Assessment); err == nil && ok {
+			v.WhatIf = &wi
+		}
 	}
 	s.render(w, r, status, views.Import(s.page(r, "Import a cluster", "import"), v))
 }

@@ -12,7 +12,8 @@ import (
 
 // config is every setting meshwise reads from its environment.
 type config struct {
-	DatabaseURL      string         // DATABASE_URL
+	DatabaseURL      string         // DATABASE_URL: the server's restricted role
+	MigrateURL       string         // MESHWISE_MIGRATE_DATABASE_URL: the schema owner, for migrations
 	Addr             string         // MESHWISE_ADDR
 	LogFormat        string         // MESHWISE_LOG_FORMAT: text or json
 	LogLevel         slog.Level     // MESHWISE_LOG_LEVEL
@@ -37,6 +38,7 @@ type config struct {
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
+		MigrateURL:  strings.TrimSpace(getenv("MESHWISE_MIGRATE_DATABASE_URL")),
 		Addr:        ":8080",
 		LogFormat:   "text",
 		LogLevel:    slog.LevelInfo,

@@ -26,8 +26,10 @@ type server struct {
 	logs *syncBuffer
 }
 
-// startServer runs `meshwise serve` against databaseURL on a free loopback
-// port and stops it (gracefully) when the test ends.
+// startServer runs `meshwise serve` on a free loopback port against the
+// test database databaseURL names, as a deployment does: signed in as the
+// application role, migrating as the owner. It stops the server (gracefully)
+// when the test ends. extraEnv may override either URL.
 func startServer(t *testing.T, databaseURL string, extraEnv map[string]string) *server {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -36,11 +38,14 @@ func startServer(t *testing.T, databaseURL string, extraEnv map[string]string) *
 	require.NoError(t, l.Close())
 
 	env := map[string]string{
-		"DATABASE_URL":                databaseURL,
 		"MESHWISE_ADDR":               addr,
 		"MESHWISE_DB_CONNECT_TIMEOUT": "1s",
 		"MESHWISE_LOG_FORMAT":         "json",
 		"MESHWISE_SIGNING_KEY_FILE":   filepath.Join(t.TempDir(), "signing.key"),
+	}
+	if _, ok := extraEnv["DATABASE_URL"]; !ok {
+		db := storetest.URLs(t, databaseURL)
+		env["DATABASE_URL"], env["MESHWISE_MIGRATE_DATABASE_URL"] = db.App, db.Owner
 	}
 	for k, v := range extraEnv {
 		env[k] = v

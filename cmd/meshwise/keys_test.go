@@ -141,7 +141,7 @@ func TestVerifyCommand(t *testing.T) {
 	rewritten := write("rewritten.json", rb)
 	// A superuser changes a stored column with the triggers off: the
 	// signed bytes are intact, but the bundle's stored columns disagree.
-	conn, err := pgx.Connect(ctx, st.Pool().Config().ConnConfig.ConnString())
+	conn, err := pgx.Connect(ctx, storetest.SuperuserURL(t, st))
 	require.NoError(t, err)
 	defer conn.Close(ctx)
 	_, err = conn.Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET event = 'approved' WHERE seq = 1`)

@@ -1,12 +1,12 @@
 // Command meshwise serves the meshwise web application and its API, applies
 // its migrations, and provisions a private PostgreSQL for development.
 //
-//	meshwise [serve]        serve on MESHWISE_ADDR (default :8080) against DATABASE_URL
+//	meshwise [serve]        serve on MESHWISE_ADDR (default :8080), signed in as DATABASE_URL (a restricted role)
 //	meshwise dev            like serve, but starts a private PostgreSQL when DATABASE_URL is unset
-//	meshwise migrate        apply pending migrations and exit
+//	meshwise migrate        apply pending migrations as MESHWISE_MIGRATE_DATABASE_URL (the owner) and exit
 //	meshwise estimate -f assessment.json [-o table|json|csv] [--option ID --max-monthly-cost N --max-added-p99-ms N]
 //	meshwise user add|set-role|passwd --email E [--role R]
-//	meshwise devdb start|stop|remove [-dir DIR] [-ephemeral]
+//	meshwise devdb start|stop|remove [-dir DIR] [-ephemeral] [-role superuser|owner|app]
 package main
 
 import (
@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 // usageError marks a mistake in the command line or configuration: exit 2.
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runEstimate(ctx, args, os.Stdin, stdout, stderr)
 	case "import":
 		return runImport(args, stdout, stderr)
+	case "check":
+		return runCheck(args, time.Now, stdout, stderr)
 	case "keygen":
 		return runKeygen(args, getenv, stdout, stderr)
 	case "verify":
@@ -89,16 +92,20 @@ const usage = `usage: meshwise <command>
 
   serve     serve the web application and API (the default)
   dev       serve, starting a private PostgreSQL under MESHWISE_DEV_DB_DIR when DATABASE_URL is unset
-  migrate   apply pending database migrations and exit
+  migrate   apply pending migrations as MESHWISE_MIGRATE_DATABASE_URL (the schema owner) and exit
   estimate  price every option for an assessment file: -f FILE [-o table|json|csv]
             [--option ID --max-monthly-cost N --max-added-p99-ms N] (exit 3 on a breach)
-  import    derive an assessment from kubectl JSON: --pods F --nodes F [...] > assessment.json
+  import    read kubectl and az JSON and print the inventory beside the assessment it prefills:
+            --aks F --nodes F --pods F [--metrics F ...] [-o table|json] [--assessment-only]
+  check     compare a running cluster with an approved record (exit 0 clean, 4 drift, 2 input error):
+            --bundle FILE --record ID --pods F [--nodes F ...] [--tolerance 25] [-o text|json]
   keygen    write a new Ed25519 signing key (-o FILE, --force)
   verify    verify an exported bundle offline: verify [--checkpoint FILE] [--key FILE] bundle.json
   record    propose -f decision.json | show ID: decisions as code against a server
             (MESHWISE_URL, MESHWISE_TOKEN); propose prints the record ID, show exits 4 unless approved and verified
   user      add|set-role|passwd --email E [--role R]: manage people (prints passwords once)
-  devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral)
+  devdb     start|stop|remove the private PostgreSQL cluster (-dir DIR, -ephemeral);
+            start prints a URL of its database (-role superuser|owner|app)
   help      show this text
 
 Configuration is read from environment variables; see README.md.

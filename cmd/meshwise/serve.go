@@ -2,20 +2,23 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"meshwise/internal/credential"
+	"meshwise/internal/devdb"
+	"meshwise/migrations"
 	"meshwise/model"
 	"meshwise/store"
-	"meshwise/store/devdb"
 	"meshwise/web"
 )
 
@@ -23,6 +26,9 @@ import (
 var version = "dev"
 
 // runServe serves until ctx is cancelled, then drains in-flight requests.
+// It signs in with DATABASE_URL, which must name a restricted role; with
+// MESHWISE_MIGRATE_DATABASE_URL it first migrates as the schema's owner,
+// without it it waits for `meshwise migrate` to bring the schema up to date.
 func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer, dev bool) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -30,13 +36,18 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	}
 	log := newLogger(cfg, stderr)
 	if cfg.DatabaseURL == "" {
-		if !dev {
-			return usageError{"DATABASE_URL is not set: set it to a PostgreSQL URL, or use `make run` for a private local database"}
+		switch {
+		case !dev:
+			return usageError{"DATABASE_URL is not set: set it to a PostgreSQL URL of a restricted role (README: Database roles), or use `make run` for a private local database"}
+		case cfg.MigrateURL != "":
+			return usageError{"DATABASE_URL is not set but MESHWISE_MIGRATE_DATABASE_URL is: set both, or neither for the private local database"}
 		}
 		cluster := &devdb.Cluster{Dir: cfg.DevDBDir, Install: true, Log: stderr}
-		if cfg.DatabaseURL, err = cluster.Start(ctx); err != nil {
+		urls, err := cluster.Start(ctx)
+		if err != nil {
 			return err
 		}
+		cfg.DatabaseURL, cfg.MigrateURL = urls.App, urls.Owner
 		log.Info("using the private PostgreSQL cluster", "dir", cluster.Dir)
 	}
 	key, err := loadOrCreateKey(cfg.SigningKeyFile, log)
@@ -50,10 +61,40 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		return usageError{"DATABASE_URL: " + err.Error()}
 	}
 	defer st.Close()
+	var owner *store.Store
+	closeOwner := func() {}
+	if cfg.MigrateURL != "" {
+		if owner, err = store.Open(ctx, cfg.MigrateURL, store.Options{MaxConns: 2, ConnectTimeout: cfg.DBConnectTimeout}); err != nil {
+			return usageError{"MESHWISE_MIGRATE_DATABASE_URL: " + err.Error()}
+		}
+		// The owner's connections close once migrations are done: the
+		// server never serves a request with them open.
+		closeOwner = sync.OnceFunc(owner.Close)
+		defer closeOwner()
+	}
+	// fatal carries a reason to stop found once the database answers: a
+	// server role that could lift the log's append-only guard.
+	fatal := make(chan error, 1)
 	migrateDone := make(chan struct{})
 	go func() {
 		defer close(migrateDone)
-		if !migrateUntilDone(ctx, st, log) {
+		if err := untilAvailable(ctx, log, "checking the database role", func() error { return st.CheckLeastPrivilege(ctx) }); err != nil {
+			var pe *store.PrivilegeError
+			switch {
+			case errors.As(err, &pe):
+				fatal <- usageError{"DATABASE_URL " + pe.Error() + "; the server must sign in as a restricted role, and migrations run with MESHWISE_MIGRATE_DATABASE_URL (README: Database roles)"}
+			case ctx.Err() == nil:
+				fatal <- fmt.Errorf("DATABASE_URL: unable to check the privileges of its role: %w", err)
+			}
+			return
+		}
+		if owner != nil {
+			ok := migrateUntilDone(ctx, owner, log)
+			closeOwner()
+			if !ok {
+				return
+			}
+		} else if !waitForSchema(ctx, st, log) {
 			return
 		}
 		if err := registerKey(ctx, st, key, cfg.SigningKeyFile); err != nil {
@@ -95,9 +136,12 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- httpServer.Serve(ln) }()
+	var stopErr error
 	select {
 	case err := <-serveErr:
 		return err
+	case stopErr = <-fatal:
+		log.Error("refusing to serve", "err", stopErr)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
@@ -108,26 +152,65 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	}
 	<-migrateDone
 	log.Info("stopped")
-	return nil
+	return stopErr
 }
 
-// migrateUntilDone applies migrations, retrying while the database is
-// unreachable so the server can start before its database does.
-func migrateUntilDone(ctx context.Context, st *store.Store, log *slog.Logger) bool {
-	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
-		n, err := st.Migrate(ctx)
-		if err == nil {
-			log.Info("database schema is current", "applied", n)
-			return true
-		}
-		if model.ErrorCode(err) != model.EUNAVAILABLE {
+// migrateUntilDone applies migrations as the schema's owner, retrying while
+// the database is unreachable so the server can start before its database
+// does.
+func migrateUntilDone(ctx context.Context, owner *store.Store, log *slog.Logger) bool {
+	var n int
+	err := untilAvailable(ctx, log, "applying migrations", func() (err error) {
+		n, err = owner.Migrate(ctx)
+		return err
+	})
+	if err != nil {
+		if ctx.Err() == nil {
 			log.Error("migrations failed; /readyz stays 503 until this is fixed", "err", err)
-			return false
 		}
-		log.Warn("database unavailable; will retry migrations", "retry_in", delay, "err", err)
+		return false
+	}
+	log.Info("database schema is current", "applied", n)
+	return true
+}
+
+// waitForSchema waits until a migration job (`meshwise migrate`) has brought
+// the schema to the version this binary knows: the server's role cannot
+// migrate, and appending to the log on an older schema could go wrong.
+func waitForSchema(ctx context.Context, st *store.Store, log *slog.Logger) bool {
+	logged := false
+	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
+		current, latest, err := st.SchemaStatus(ctx)
+		switch {
+		case err == nil && current >= latest:
+			log.Info("database schema is current", "version", current)
+			return true
+		case err == nil && !logged:
+			log.Warn("database schema is behind; waiting for `meshwise migrate` (MESHWISE_MIGRATE_DATABASE_URL)", "version", current, "want", latest)
+			logged = true
+		case err != nil:
+			log.Warn("cannot read the schema version; will retry", "retry_in", delay, "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return false
+		case <-time.After(delay):
+		}
+	}
+}
+
+// untilAvailable runs step until it succeeds or fails for a reason other
+// than an unreachable database, waiting longer after each unreachable try.
+func untilAvailable(ctx context.Context, log *slog.Logger, what string, step func() error) error {
+	for delay := time.Second; ; delay = min(2*delay, 30*time.Second) {
+		err := step()
+		if err == nil || model.ErrorCode(err) != model.EUNAVAILABLE {
+			return err
+		}
+		log.Warn("database unavailable; will retry", "step", what, "retry_in", delay, "err", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
 		case <-time.After(delay):
 		}
 	}
@@ -164,18 +247,19 @@ func bootstrapAdmin(ctx context.Context, st *store.Store, log *slog.Logger, out 
 	fmt.Fprintf(out, "\nmeshwise: created the first admin.\n  email:    %s\n  password: %s   (shown once; stored hashed)\n  Sign in at /login and change it under Account, or run: meshwise user passwd --email %s\n\n", u.Email, password, u.Email)
 }
 
-// runMigrate applies pending migrations and exits.
+// runMigrate applies pending migrations as the schema's owner, grants the
+// server's role what it needs, and exits: the migration job of a deployment.
 func runMigrate(ctx context.Context, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if cfg.DatabaseURL == "" {
-		return usageError{"DATABASE_URL is not set"}
+	if cfg.MigrateURL == "" {
+		return usageError{"MESHWISE_MIGRATE_DATABASE_URL is not set: set it to a PostgreSQL URL of the role that owns the schema (README: Database roles)"}
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DBConnectTimeout})
+	st, err := store.Open(ctx, cfg.MigrateURL, store.Options{ConnectTimeout: cfg.DBConnectTimeout})
 	if err != nil {
-		return usageError{"DATABASE_URL: " + err.Error()}
+		return usageError{"MESHWISE_MIGRATE_DATABASE_URL: " + err.Error()}
 	}
 	defer st.Close()
 	n, err := st.Migrate(ctx)
@@ -186,7 +270,7 @@ func runMigrate(ctx context.Context, getenv func(string) string, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d\n", n, current)
+	fmt.Fprintf(stdout, "applied %d migration(s); schema version %d; %s granted its privileges\n", n, current, migrations.AppRole)
 	return nil
 }
 

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"meshwise/internal/devdb"
 	"meshwise/model"
-	"meshwise/store/devdb"
 	"meshwise/store/storetest"
 )
 
@@ -139,12 +139,12 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 		_ = cluster.Remove(context.Background())
 		_ = os.RemoveAll(dir)
 	})
-	url, err := cluster.Start(ctx)
+	urls, err := cluster.Start(ctx)
 	require.NoError(t, err)
 
-	s := startServer(t, url, nil)
+	s := startServer(t, urls.App, map[string]string{"DATABASE_URL": urls.App, "MESHWISE_MIGRATE_DATABASE_URL": urls.Owner})
 	waitReady(t, s, 20*time.Second)
-	viewer := seed(t, url, "viewer@example.com", model.RoleViewer)
+	viewer := seed(t, urls.Owner, "viewer@example.com", model.RoleViewer)
 	resp, _ := getAs(t, s.URL+"/", viewer.Token)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 
@@ -169,9 +169,9 @@ func TestDatabaseOutageAndRecovery(t *testing.T) {
 	resp, _ = get(t, s.URL+"/healthz")
 	assert.Equal(t, http.StatusOK, resp.StatusCode, "the process stays up")
 
-	url2, err := cluster.Start(ctx)
+	urls2, err := cluster.Start(ctx)
 	require.NoError(t, err)
-	require.Equal(t, url, url2, "the cluster comes back on the same port")
+	require.Equal(t, urls, urls2, "the cluster comes back on the same port")
 	waitReady(t, s, 20*time.Second)
 	resp, body = getAs(t, s.URL+"/", viewer.Token)
 	assert.Equal(t, http.StatusOK, resp.StatusCode)

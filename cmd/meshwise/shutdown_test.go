@@ -30,7 +30,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	env := envOf(map[string]string{"DATABASE_URL": db, "MESHWISE_ADDR": addr, "MESHWISE_SIGNING_KEY_FILE": t.TempDir() + "/k"})
+	env := envOf(map[string]string{"DATABASE_URL": storetest.URLs(t, db).App, "MESHWISE_ADDR": addr, "MESHWISE_SIGNING_KEY_FILE": t.TempDir() + "/k"})
 	go func() { done <- run(ctx, []string{"serve"}, env, io.Discard, io.Discard) }()
 	waitReady(t, &server{URL: "http://" + addr, logs: &syncBuffer{}}, 20*time.Second)
 

@@ -8,7 +8,6 @@ import (
 
 	"meshwise/internal/credential"
 	"meshwise/model"
-	"meshwise/store"
 )
 
 // runUser manages people from the command line:
@@ -37,17 +36,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	if cfg.DatabaseURL == "" {
-		return usageError{"user: DATABASE_URL is not set"}
-	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{ConnectTimeout: cfg.DBConnectTimeout})
+	st, err := openMigrated(ctx, cfg, "user")
 	if err != nil {
-		return usageError{"DATABASE_URL: " + err.Error()}
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
 		return err
 	}
+	defer st.Close()
 	audit := func(event, detail string) {
 		_ = st.Audit(ctx, model.AuditEvent{Event: event, ActorEmail: "meshwise user (CLI)", Subject: email, Detail: detail, Address: "local"})
 	}

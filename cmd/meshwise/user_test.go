@@ -17,7 +17,7 @@ import (
 
 func TestUserCommand(t *testing.T) {
 	db := storetest.NewDatabase(t)
-	env := envOf(map[string]string{"DATABASE_URL": db})
+	env := envOf(map[string]string{"DATABASE_URL": storetest.URLs(t, db).App, "MESHWISE_MIGRATE_DATABASE_URL": db})
 	ctx := context.Background()
 	var out bytes.Buffer
 	require.NoError(t, run(ctx, []string{"user", "add", "--email", "Root@Example.com", "--role", "admin"}, env, &out, &out))

@@ -8,8 +8,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"meshwise/model"
 )
 
 func readAll(t *testing.T, hash bool, files ...string) *Inventory {
@@ -54,9 +52,10 @@ func TestPodsAreCountedAsTheSchedulerDoes(t *testing.T) {
 	assert.Equal(t, 2, inv.Mesh.IstioSidecars)
 	assert.Equal(t, 1, inv.Mesh.LinkerdProxies)
 	assert.Equal(t, 1, inv.Mesh.Ztunnels)
-	// Proxies' own requests: 100m/128Mi + 50m/64Mi (Istio) + 0/20Mi (Linkerd).
-	assert.Equal(t, int64(150), inv.Mesh.ProxyCPUm)
-	assert.Equal(t, (128+64+20)*mi, inv.Mesh.ProxyMemBytes)
+	// Proxies' own requests: 100m/128Mi + 50m/64Mi (Istio) + 0/20Mi
+	// (Linkerd) + the ztunnel's 200m/512Mi.
+	assert.Equal(t, int64(150+200), inv.Mesh.ProxyCPUm)
+	assert.Equal(t, (128+64+20+512)*mi, inv.Mesh.ProxyMemBytes)
 	assert.Equal(t, "Istio sidecar, Istio ambient, Linkerd", inv.Mesh.Detected())
 }
 
@@ -69,7 +68,7 @@ func TestNodesPoolsAndAllocatable(t *testing.T) {
 	assert.Equal(t, "system", pools[1].Name, "pool from the plain agentpool label")
 	assert.Equal(t, "Standard_Z9_custom", pools[1].InstanceType, "instance type from the beta label")
 	assert.False(t, pools[1].Known, "unknown SKUs are flagged for a price")
-	assert.Equal(t, Pool{Name: "user", InstanceType: "Standard_D4s_v5", Nodes: 2, AllocCPUm: 7720, AllocMemB: 2 * 12188 * mi, Known: true}, pools[2])
+	assert.Equal(t, Pool{Name: "user", InstanceType: "Standard_D4s_v5", Nodes: 2, AllocCPUm: 7720, AllocMemB: 2 * 12188 * mi, CapCPUm: 8000, CapMemB: 2 * 16374624 * 1024, Known: true}, pools[2])
 	assert.Equal(t, int64(3860+3860+1900+2000), inv.AllocCPUm, "allocatable, not capacity")
 }
 
@@ -110,8 +109,8 @@ func TestWrongInputGetsAHelpfulMessage(t *testing.T) {
 	}{
 		{"empty", "  \n", "is empty"},
 		{"table", `{"kind":"Table","apiVersion":"meta.k8s.io/v1","columnDefinitions":[],"rows":[]}`, "kubectl table (kind: Table): run kubectl with -o json"},
-		{"table text", "NAMESPACE     NAME    READY   STATUS\ndefault  web-1   1/1  Running\n", "table output: run kubectl with -o json"},
-		{"yaml", "apiVersion: v1\nitems:\n- kind: Pod\n", "is YAML: run kubectl with -o json"},
+		{"table text", "NAMESPACE     NAME    READY   STATUS\ndefault  web-1   1/1  Running\n", "table output: run `kubectl get pods -A -o json`"},
+		{"yaml", "apiVersion: v1\nitems:\n- kind: Pod\n", "-o json, not -o yaml"},
 		{"prompt", "$ kubectl get pods -A -o json\n{\"items\":[]}", "shell prompt"},
 		{"truncated", `{"apiVersion":"v1","items":[{"metadata":{"name":"a"},"spec":{"containers":[{"name":"x"}`, "is truncated"},
 		{"unknown kind", `{"kind":"ConfigMapList","items":[{"kind":"ConfigMap","metadata":{"name":"c"},"data":{}}]}`, `kind "ConfigMap" is not one meshwise reads`},
@@ -134,21 +133,31 @@ func TestUntypedItemsAndBOM(t *testing.T) {
 	require.NoError(t, inv.Read("bom.json", strings.NewReader("\xef\xbb\xbf"+`{"items":[{"metadata":{"name":"a","namespace":"x"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"2","memory":"1Gi"}}}]}}]}`)))
 	assert.Equal(t, int64(2000), inv.Namespaces["x"].CPUm)
 	assert.Equal(t, int64(1<<30), inv.Namespaces["x"].MemBytes)
-	_ = model.DefaultAssessment
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"pods.json", "nodes.json", "namespaces.json", "service.json"} {
+	for _, name := range []string{"pods.json", "nodes.json", "namespaces.json", "service.json", "aks-show.json", "aks-nodepools.json", "podmetrics-istio.json", "pods-istio.json"} {
 		b, _ := os.ReadFile(filepath.Join("testdata", name))
-		f.Add(b)
+		f.Add(b, uint8(0))
 	}
-	f.Add([]byte(`{"kind":"Table"}`))
-	f.Add([]byte(`[{"kind":"Pod","spec":{"containers":[{"name":"a","resources":{"requests":{"cpu":"1e3m"}}}]}}]`))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		inv := New(false)
-		if err := inv.Read("fuzz.json", strings.NewReader(string(b))); err != nil {
+	f.Add([]byte(`{"kind":"Table"}`), uint8(1))
+	f.Add([]byte(`[{"kind":"Pod","spec":{"containers":[{"name":"a","resources":{"requests":{"cpu":"1e3m"}}}]}}]`), uint8(1))
+	f.Add([]byte("\xff\xfe{\x00}\x00"), uint8(2))
+	f.Add([]byte(`{"items":[{"kind":"DaemonSet","metadata":{"name":"d"},"spec":{"template":{"spec":{"affinity":{"nodeAffinity":{}}}}}}]}`), uint8(5))
+	f.Fuzz(func(t *testing.T, b []byte, which uint8) {
+		in := append([]Input{Any}, Inputs...)[int(which)%(len(Inputs)+1)]
+		inv := New(which%2 == 1)
+		if err := inv.ReadAs(in, "fuzz.json", strings.NewReader(string(b))); err != nil {
+			require.Contains(t, err.Error(), "fuzz.json", "every message names the file")
 			return
 		}
-		_ = inv.Assessment().Validate()
+		p, err := inv.Prefill()
+		if err != nil {
+			return
+		}
+		require.NoError(t, p.Assessment.Validate(), "a prefill that passed its bounds is a valid assessment")
+		_, _, _ = inv.WhatIf(p.Assessment)
+		_ = inv.Report()
+		_ = inv.Observation()
 	})
 }

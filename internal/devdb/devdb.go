@@ -1,7 +1,9 @@
 // Package devdb provisions a private PostgreSQL cluster for development and
 // tests: it finds (or installs) the PostgreSQL binaries, creates the cluster
-// once, starts it on a free loopback port and hands back a connection URL.
-// It is what lets `make run` and `make test` work with nothing configured.
+// once, starts it on a free loopback port, creates the schema owner's and the
+// server's roles, and hands back their connection URLs. It is what lets
+// `make run` and `make test` work with nothing configured. It is an OS
+// helper for the commands, not part of meshwise's storage.
 package devdb
 
 import (
@@ -22,12 +24,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
-// Database and role created in every cluster.
+// The database created in every cluster, and the cluster's superuser.
 const (
 	dbName = "meshwise"
 	dbUser = "meshwise"
@@ -43,42 +42,40 @@ type Cluster struct {
 }
 
 // Start creates the cluster if needed, starts it if it is not running, makes
-// sure the meshwise database exists and returns its URL.
-func (c *Cluster) Start(ctx context.Context) (string, error) {
+// sure the meshwise database and its owner and application roles exist, and
+// returns the database's URL for each role.
+func (c *Cluster) Start(ctx context.Context) (URLs, error) {
 	bin, err := c.binaries(ctx)
 	if err != nil {
-		return "", err
+		return URLs{}, err
 	}
 	if err := c.resolve(); err != nil {
-		return "", err
+		return URLs{}, err
 	}
 	if err := c.prepareDir(); err != nil {
-		return "", err
+		return URLs{}, err
 	}
 	if _, err := os.Stat(filepath.Join(c.dataDir(), "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
 		if err := c.initdb(ctx, bin); err != nil {
-			return "", err
+			return URLs{}, err
 		}
 	}
 	password, err := os.ReadFile(filepath.Join(c.Dir, "password"))
 	if err != nil {
-		return "", fmt.Errorf("devdb: unable to read the cluster password: %w", err)
+		return URLs{}, fmt.Errorf("devdb: unable to read the cluster password: %w", err)
 	}
 	port, err := c.ensureRunning(ctx, bin)
 	if err != nil {
-		return "", err
+		return URLs{}, err
 	}
-	u := &url.URL{
+	admin := &url.URL{
 		Scheme:   "postgres",
 		User:     url.UserPassword(dbUser, strings.TrimSpace(string(password))),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
-		Path:     "/" + dbName,
+		Path:     "/postgres",
 		RawQuery: "sslmode=disable",
 	}
-	if err := createDatabase(ctx, u); err != nil {
-		return "", err
-	}
-	return u.String(), nil
+	return Provision(ctx, admin.String(), dbName)
 }
 
 // Stop shuts the cluster down if it runs. Data is kept.
@@ -326,30 +323,6 @@ func run(ctx context.Context, env []string, dir, prog string, args ...string) er
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("devdb: %s %s: %w\n%s", filepath.Base(prog), strings.Join(args, " "), err, strings.TrimSpace(out.String()))
-	}
-	return nil
-}
-
-// createDatabase creates the meshwise database unless it exists.
-func createDatabase(ctx context.Context, u *url.URL) error {
-	admin := *u
-	admin.Path = "/postgres"
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, admin.String())
-	if err != nil {
-		return fmt.Errorf("devdb: unable to connect to the new cluster: %w", err)
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", dbName).Scan(&exists); err != nil {
-		return fmt.Errorf("devdb: %w", err)
-	}
-	if exists {
-		return nil
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize()); err != nil {
-		return fmt.Errorf("devdb: unable to create database %s: %w", dbName, err)
 	}
 	return nil
 }
