@@ -64,9 +64,10 @@ BENCHDB := .local/pg-bench
 bench-load: build
 	$(GO) build -o bin/loadbench ./cmd/loadbench
 	@./$(BIN) devdb remove -dir $(BENCHDB)
-	@url=$$(./$(BIN) devdb start -ephemeral -dir $(BENCHDB)); \
+	@app=$$(./$(BIN) devdb start -ephemeral -dir $(BENCHDB) -role app); \
 	trap './$(BIN) devdb remove -dir $(BENCHDB)' EXIT; \
-	./bin/loadbench -meshwise ./$(BIN) -database "$$url" $(BENCH_LOAD_FLAGS)
+	owner=$$(./$(BIN) devdb start -ephemeral -dir $(BENCHDB) -role owner); \
+	./bin/loadbench -meshwise ./$(BIN) -database "$$app" -migrate-database "$$owner" $(BENCH_LOAD_FLAGS)
 
 clean:
 	rm -rf bin

@@ -87,7 +87,7 @@ func bench(ctx context.Context, o options, gen generator, out io.Writer) error {
 		return err
 	}
 	mw, err := start(ctx, "meshwise", dir, addr, "/readyz", []string{
-		"DATABASE_URL=" + o.Database, "MESHWISE_ADDR=" + addr, "MESHWISE_DEBUG_ADDR=" + debugAddr,
+		"DATABASE_URL=" + o.Database, "MESHWISE_MIGRATE_DATABASE_URL=" + o.MigrateDB, "MESHWISE_ADDR=" + addr, "MESHWISE_DEBUG_ADDR=" + debugAddr,
 		"MESHWISE_SIGNING_KEY_FILE=" + filepath.Join(dir, "signing.key"), "MESHWISE_LOG_FORMAT=json",
 	}, o.Meshwise, "serve")
 	if err != nil {

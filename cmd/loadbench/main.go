@@ -6,7 +6,7 @@
 // p99 latencies. Requests rotate over 64 different assessments, so no
 // cache of whole answers could stand in for the work.
 //
-//	loadbench -meshwise bin/meshwise -database URL [-duration 10s] [-connections 64] [-profile DIR]
+//	loadbench -meshwise bin/meshwise -database APP-URL -migrate-database OWNER-URL [-duration 10s] [-connections 64] [-profile DIR]
 //	loadbench bare -addr 127.0.0.1:PORT -route METHOD:PREFIX=TYPE:FILE ...   (the bare server)
 package main
 
@@ -25,7 +25,8 @@ import (
 // options are loadbench's flags.
 type options struct {
 	Meshwise    string
-	Database    string
+	Database    string // the server's restricted role (DATABASE_URL)
+	MigrateDB   string // the schema owner (MESHWISE_MIGRATE_DATABASE_URL)
 	Duration    time.Duration
 	Warmup      time.Duration
 	Connections int
@@ -55,7 +56,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	var o options
 	fs := flag.NewFlagSet("loadbench", flag.ContinueOnError)
 	fs.StringVar(&o.Meshwise, "meshwise", "bin/meshwise", "the meshwise binary to serve")
-	fs.StringVar(&o.Database, "database", os.Getenv("DATABASE_URL"), "PostgreSQL URL of a throw-away database (make bench-load starts one)")
+	fs.StringVar(&o.Database, "database", os.Getenv("DATABASE_URL"), "PostgreSQL URL of the server's role in a throw-away database (make bench-load starts one)")
+	fs.StringVar(&o.MigrateDB, "migrate-database", os.Getenv("MESHWISE_MIGRATE_DATABASE_URL"), "PostgreSQL URL of the schema owner, for the migrations")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "measured load per target and scenario")
 	fs.DurationVar(&o.Warmup, "warmup", 2*time.Second, "unmeasured load before each measurement")
 	fs.IntVar(&o.Connections, "connections", 64, "concurrent keep-alive connections")
@@ -68,8 +70,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	switch {
-	case o.Database == "":
-		return errors.New("-database (or DATABASE_URL) is required; `make bench-load` starts a private PostgreSQL")
+	case o.Database == "" || o.MigrateDB == "":
+		return errors.New("-database and -migrate-database (or DATABASE_URL and MESHWISE_MIGRATE_DATABASE_URL) are required; `make bench-load` starts a private PostgreSQL")
 	case o.Variants < 64:
 		return fmt.Errorf("-variants %d: at least 64, so a cache of whole answers cannot stand in for the work", o.Variants)
 	case o.Connections < 1 || o.Threads < 1 || o.Threads > o.Connections:
