@@ -129,6 +129,20 @@ func CheckDrift(b DriftBaseline, o DriftObservation, today time.Time, toleranceP
 	return r
 }
 
+// BaselineOf is what a record allows, for a drift check: its status,
+// option, scope, review date and the figures it was approved on.
+func BaselineOf(st RecordState) (DriftBaseline, error) {
+	r := st.Record
+	if r.Estimate == nil {
+		return DriftBaseline{}, Errorf(EINVALID, "Record %s carries no estimate: the figures it was approved on are unknown.", st.ID)
+	}
+	base := DriftBaseline{RecordID: st.ID, Status: st.Status, Option: r.Option, Scope: r.Scope, ReviewBy: r.ReviewBy, MeshedPods: r.Estimate.Assessment.Pods}
+	if o, ok := r.Estimate.Option(r.Option); ok {
+		base.ProxyRequests, base.ProxyUsage = o.DataPlane()
+	}
+	return base, nil
+}
+
 func orNone(s []string) string {
 	if len(s) == 0 {
 		return "a mesh"

@@ -7,6 +7,7 @@ const (
 	EventRejected   = "rejected"
 	EventSuperseded = "superseded"
 	EventKeyRotated = "key-rotated"
+	EventChecked    = "checked" // a drift check of a running cluster against the record
 )
 
 // Actor is who caused a log entry.
@@ -28,6 +29,7 @@ type LogEntry struct {
 	Actor    Actor           `json:"actor"`
 	Record   *DecisionRecord `json:"record,omitempty"` // the full record, on "proposed"
 	Note     string          `json:"note,omitempty"`
+	Check    *DriftReport    `json:"check,omitempty"`      // on "checked": the findings
 	KeyID    string          `json:"key_id,omitempty"`     // on "key-rotated": the new key
 	NewKey   []byte          `json:"public_key,omitempty"` // on "key-rotated": the new public key
 

@@ -137,6 +137,7 @@ type RecordState struct {
 	Proposer  Actor
 	Approvals []Actor // distinct approvers so far, in order
 	History   []LogEntry
+	LastCheck *LogEntry // the latest "checked" entry, if any
 }
 
 // Overdue reports whether an approved record is past its review date.
@@ -175,6 +176,9 @@ func (s *RecordState) Apply(e LogEntry) {
 		if s.Status == StatusApproved {
 			s.Status = StatusSuperseded
 		}
+	case EventChecked:
+		last := e
+		s.LastCheck = &last
 	}
 }
 
@@ -242,6 +246,10 @@ func Transition(st RecordState, event string, actor Principal) error {
 	case EventSuperseded:
 		if st.Status != StatusApproved {
 			return Errorf(ECONFLICT, "Only an approved record can be superseded; this one is %s.", st.Status)
+		}
+	case EventChecked:
+		if !actor.Role.AtLeast(RoleArchitect) {
+			return Errorf(EFORBIDDEN, "Only an architect or a pipeline token with that role can sign a drift check; your role is %s.", actor.Role)
 		}
 	default:
 		return Errorf(EINVALID, "Unknown event %q.", event)

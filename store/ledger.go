@@ -74,6 +74,29 @@ func (s *Store) Decide(ctx context.Context, recordID, event string, actor model.
 	return after, err
 }
 
+// RecordCheck signs a drift check of a running cluster into the record's
+// history: who ran it, when, and every finding.
+func (s *Store) RecordCheck(ctx context.Context, recordID string, actor model.Principal, rep model.DriftReport) (model.LogEntry, error) {
+	if !isUUID(recordID) || rep.RecordID != recordID {
+		return model.LogEntry{}, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
+	}
+	entries, err := s.append(&appendReq{ctx: ctx, build: func(lookup recordLookup) ([]model.LogEntry, error) {
+		st, ok := lookup(recordID)
+		if !ok {
+			return nil, model.Errorf(model.ENOTFOUND, "There is no record %q.", recordID)
+		}
+		if err := model.Transition(st, model.EventChecked, actor); err != nil {
+			return nil, err
+		}
+		r := rep
+		return []model.LogEntry{{Event: model.EventChecked, RecordID: recordID, Actor: actorOf(actor), Check: &r}}, nil
+	}})
+	if err != nil {
+		return model.LogEntry{}, err
+	}
+	return entries[0], nil
+}
+
 // AppendRotation logs a new signing key, signed by the key it replaces and
 // by the new key itself, so verifiers can walk their trust from one to the
 // other. The new key must be the store's signer.

@@ -175,8 +175,17 @@ type RecordDoc struct {
 	AssessmentID   string          `json:"assessment_id"`
 	Recommendation string          `json:"recommendation"`
 	History        []historyDoc    `json:"history"`
+	LastCheck      *lastCheckDoc   `json:"last_check,omitempty"`
 	Verification   *ledger.Report  `json:"verification,omitempty"`
 	Estimate       *model.Estimate `json:"estimate,omitempty"`
+}
+
+// lastCheckDoc is the latest signed drift check of a record.
+type lastCheckDoc struct {
+	Seq    int64             `json:"seq"`
+	Time   string            `json:"time"`
+	By     string            `json:"by"`
+	Report model.DriftReport `json:"report"`
 }
 
 type historyDoc struct {
@@ -204,6 +213,9 @@ func recordDocOf(st model.RecordState, rep *ledger.Report, withEstimate bool, to
 	}
 	for _, e := range st.History {
 		d.History = append(d.History, historyDoc{Seq: e.Seq, Time: e.Time, Event: e.Event, By: e.Actor.Email, Role: string(e.Actor.Role), Note: e.Note, Hash: e.Hash})
+	}
+	if c := st.LastCheck; c != nil && c.Check != nil {
+		d.LastCheck = &lastCheckDoc{Seq: c.Seq, Time: c.Time, By: c.Actor.Email, Report: *c.Check}
 	}
 	if withEstimate {
 		d.Estimate = r.Estimate

@@ -185,6 +185,7 @@ func FuzzPostedBytes(f *testing.F) {
 		"/api/v1/records":                {"assessment_id": {saved.ID}, "title": {"payments"}, "rationale": {"because"}},
 		"/api/v1/records/{rid}/approve":  {"note": {"fine"}},
 		"/api/v1/records/{rid}/reject":   {"note": {"not yet"}},
+		"/api/v1/records/{rid}/check":    {"tolerance": {"25"}, "sign": {"true"}},
 	}
 	var targets []fuzzTarget
 	for _, rt := range srv.RouteTable() {

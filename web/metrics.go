@@ -30,7 +30,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"method", "route"}),
 		estimate: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "meshwise_estimate_duration_seconds",
-			Help:    "Time the cost engine takes for one estimate of all options, by caller (api or page).",
+			Help:    "Time the cost engine takes for one estimate of all options, by caller (api: POST /api/v1/estimates).",
 			Buckets: []float64{.00001, .000025, .00005, .0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1},
 		}, []string{"caller"}),
 	}

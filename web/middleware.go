@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -66,7 +67,7 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 // limits bounds every request's body size and duration.
 func (s *Server) limits(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && !(r.Method == http.MethodPost && r.URL.Path == "/import") { // /import sets its own, larger limit
+		if r.Body != nil && !(r.Method == http.MethodPost && isUpload(r.URL.Path)) { // uploads set their own, larger limit
 			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
@@ -82,4 +83,10 @@ func noStore(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isUpload reports whether a path takes kubectl uploads, which are limited
+// by MESHWISE_IMPORT_MAX_BYTES in their handlers instead.
+func isUpload(path string) bool {
+	return path == "/import" || (strings.HasPrefix(path, "/api/v1/records/") && strings.HasSuffix(path, "/check"))
 }

@@ -69,6 +69,8 @@ type Store interface {
 	// Decide signs an approval or rejection, checking the record's state in
 	// the append's transaction (ECONFLICT when another decision won).
 	Decide(ctx context.Context, recordID, event string, actor model.Principal, note string) (model.RecordState, error)
+	// RecordCheck signs a drift check's findings into a record's history.
+	RecordCheck(ctx context.Context, recordID string, actor model.Principal, rep model.DriftReport) (model.LogEntry, error)
 	// Records lists every record as its signed entries tell it; Record
 	// returns one, with its estimate and the check of its entries.
 	Records(ctx context.Context) ([]model.RecordState, model.Integrity, error)
@@ -188,6 +190,7 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/api/v1/keys", anyone, s.apiKeys),
 
 		app("GET", "/", anyone, s.home),
+		app("GET", "/assumptions", anyone, s.assumptions),
 		app("GET", "/login", anyone, s.loginPage),
 		app("POST", "/login", anyone, s.login),
 		app("POST", "/logout", anyone, s.logout),
@@ -230,6 +233,7 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/api/v1/records/{rid}", v, s.apiGetRecord),
 		app("POST", "/api/v1/records/{rid}/approve", ap, s.apiApprove),
 		app("POST", "/api/v1/records/{rid}/reject", ap, s.apiReject),
+		upload(app("POST", "/api/v1/records/{rid}/check", a, s.apiCheckRecord)),
 		app("POST", "/api/v1/estimates", v, s.apiEstimate),
 		app("POST", "/api/v1/curves", v, s.apiCurves),
 		app("GET", "/api/v1/verify", v, s.apiVerify),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"meshwise/ledger"
@@ -38,13 +39,9 @@ func baselineFromBundle(raw []byte, id string) (model.DriftBaseline, error) {
 		if st.ID != id {
 			continue
 		}
-		r := st.Record
-		if r.Estimate == nil {
-			return model.DriftBaseline{}, fmt.Errorf("record %s carries no estimate: the figures it was approved on are unknown", id)
-		}
-		base := model.DriftBaseline{RecordID: st.ID, Status: st.Status, Option: r.Option, Scope: r.Scope, ReviewBy: r.ReviewBy, MeshedPods: r.Estimate.Assessment.Pods}
-		if o, ok := r.Estimate.Option(r.Option); ok {
-			base.ProxyRequests, base.ProxyUsage = o.DataPlane()
+		base, err := model.BaselineOf(st)
+		if err != nil {
+			return model.DriftBaseline{}, errors.New(model.ErrorMessage(err))
 		}
 		return base, nil
 	}

@@ -81,7 +81,7 @@ func runCheckAt(t *testing.T, day string, args ...string) (string, error) {
 	at, err := time.Parse("2006-01-02", day)
 	require.NoError(t, err)
 	var out, errOut bytes.Buffer
-	err = runCheck(args, func() time.Time { return at }, &out, &errOut)
+	err = runCheck(context.Background(), args, envOf(nil), func() time.Time { return at }, &out, &errOut)
 	return out.String(), err
 }
 

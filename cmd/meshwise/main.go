@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "import":
 		return runImport(args, stdout, stderr)
 	case "check":
-		return runCheck(args, time.Now, stdout, stderr)
+		return runCheck(ctx, args, getenv, time.Now, stdout, stderr)
 	case "keygen":
 		return runKeygen(args, getenv, stdout, stderr)
 	case "verify":

@@ -93,15 +93,22 @@ func runRecord(ctx context.Context, args []string, getenv func(string) string, s
 	return usageError{fmt.Sprintf("record: unknown subcommand %q (propose or show)", sub)}
 }
 
-// callAPI sends one request and decodes the answer, turning a problem
-// document into an error that names each field.
+// callAPI sends one JSON request and decodes the answer.
 func callAPI(ctx context.Context, client *http.Client, method, u, token string, body []byte, out any) error {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
+	return sendAPI(client, req, token, out)
+}
+
+// sendAPI sends a request with the token and decodes the answer, turning a
+// problem document into an error that names each field (exit 2 for bad
+// input, 1 otherwise).
+func sendAPI(client *http.Client, req *http.Request, token string, out any) error {
+	u := req.URL.String()
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
 		return fmt.Errorf("record: %w", err)
