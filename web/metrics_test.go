@@ -15,7 +15,7 @@ import (
 // nothing for a body refused before the engine runs.
 func TestEstimateTimeIsMeasured(t *testing.T) {
 	_, ts := newServer(t, web.Config{})
-	for _, body := range []string{`{"pods":10}`, `{"pods":200}`, `{"pods":3000,"needs":{"mtls":true}}`} {
+	for _, body := range []string{`{"pods":10}`, `{"pods":200}`, `{"pods":3000,"nodes":20,"needs":{"mtls":true}}`} {
 		resp, b := post(t, ts.URL+"/api/v1/estimates", "application/json", body)
 		require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
 	}

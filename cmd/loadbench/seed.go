@@ -141,7 +141,7 @@ func seed(ctx context.Context, o options, base string) (fixture, error) {
 			return f, fmt.Errorf("propose a record for %s: %d at %s: %v\n%.400s", id, status, path, err, body)
 		}
 		body, _ = json.Marshal(map[string]any{
-			"title": "loadbench " + strconv.Itoa(i), "pods": pods(i), "nodes": 3 + i%20, "services": 5 + i%40,
+			"title": "loadbench " + strconv.Itoa(i), "pods": pods(i), "nodes": nodes(i), "services": 5 + i%40,
 			"needs": map[string]bool{"mtls": true, "l7_split": i%2 == 0, "retries": i%3 == 0},
 		})
 		f.Estimates = append(f.Estimates, body)
@@ -150,6 +150,9 @@ func seed(ctx context.Context, o options, base string) (fixture, error) {
 }
 
 func pods(i int) int { return 40 + 37*i }
+
+// nodes leaves room for the pods (at most 250 per node by default).
+func nodes(i int) int { return 3 + i%20 + pods(i)/200 }
 
 // wizard starts an assessment and walks it through the three steps with
 // its own pod and service counts, as a person would.
@@ -160,7 +163,7 @@ func wizard(c *client, i int) (string, error) {
 	}
 	id := strings.TrimSuffix(strings.TrimPrefix(path, "/assessments/"), "/steps/1")
 	set := map[int]map[string]string{
-		1: {"pods": strconv.Itoa(pods(i)), "services": strconv.Itoa(5 + i%40), "nodes": strconv.Itoa(3 + i%20)},
+		1: {"pods": strconv.Itoa(pods(i)), "services": strconv.Itoa(5 + i%40), "nodes": strconv.Itoa(nodes(i))},
 		2: {"needs.mtls": "true"},
 		3: {},
 	}
