@@ -553,6 +553,7 @@ func (s *Store) Record(ctx context.Context, id string) (model.RecordState, ledge
 	ix := s.index
 	ix.mu.Lock()
 	st, ok := ix.state(id)
+	st.History = slices.Clone(st.History) // filled in below with the signed record: never the index's copy
 	trusted := ix.v.Trusted()
 	leaves := map[int64][]byte{}
 	var seqs []int64
