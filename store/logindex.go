@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -32,12 +33,13 @@ type logIndex struct {
 	order            []string                      // record IDs, oldest proposal first
 	position         map[string]int                // record ID → index in order
 	text             map[string]string             // record ID → what text search looks in
+	costs            map[string]recordCost         // record ID → its option's signed monthly cost and inputs
 	latestCheckpoint int64
 }
 
 func newLogIndex() *logIndex {
 	keys := map[string]ed25519.PublicKey{}
-	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}}
+	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}, costs: map[string]recordCost{}}
 }
 
 // querier is a pool or a transaction.
@@ -59,6 +61,12 @@ func (ix *logIndex) put(id string, st model.RecordState) {
 		ix.position[id] = len(ix.order)
 		ix.order = append(ix.order, id)
 		ix.text[id] = st.SearchText()
+	}
+	if st.Record.Estimate != nil {
+		if c, ok := model.CostOf(st.Record); ok {
+			inputs := st.Record.Estimate.Assessment
+			ix.costs[id] = recordCost{cost: c, inputs: &inputs}
+		}
 	}
 	st.Record.Estimate = nil
 	for i := range st.History {
@@ -249,6 +257,66 @@ func (ix *logIndex) index(e model.LogEntry) {
 	}
 }
 
+// syncForAppend brings the index to the head and checks the stored tree's
+// right edge against it, as catchUp and checkHead do, in one round trip
+// when nothing changed since this process last wrote (the common case
+// under the lock). Callers hold ix.mu.
+func (ix *logIndex) syncForAppend(ctx context.Context, q querier) error {
+	if ix.v.Err() != nil {
+		return integrityError(ix.v.Err())
+	}
+	n := ix.v.Size()
+	var edge []int64
+	if n > 0 {
+		rec := &recordingReader{tree: ix.v.Tree()}
+		if _, err := tlog.TreeHash(n, rec); err != nil {
+			return err
+		}
+		edge = rec.idx
+	}
+	var head, lastCP int64
+	var stored [][]byte
+	err := q.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq), -1) + 1 FROM log_entries), (SELECT coalesce(max(size), 0) FROM checkpoints),
+		array(SELECT hash FROM log_hashes WHERE idx = ANY($1) ORDER BY idx)`, edge).Scan(&head, &lastCP, &stored)
+	if err != nil {
+		return err
+	}
+	if head != n || lastCP != ix.latestCheckpoint {
+		if err := ix.catchUp(ctx, q); err != nil {
+			return err
+		}
+		return ix.checkHead(ctx, q)
+	}
+	if n > 0 && ix.latestCheckpoint != n {
+		return integrityError(ix.v.Fail(ix.latestCheckpoint, "entries %d to %d are not covered by any signed checkpoint", ix.latestCheckpoint, n-1))
+	}
+	sorted := slices.Clone(edge)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	if len(stored) != len(sorted) {
+		return integrityError(ix.v.Fail(n-1, "the stored Merkle tree cannot be read: hashes are missing"))
+	}
+	for i, idx := range sorted {
+		want, _ := ix.v.Tree().StoredHash(idx)
+		if !bytes.Equal(want[:], stored[i]) {
+			return integrityError(ix.v.Fail(n-1, "the stored Merkle hashes do not give the root the latest checkpoint signed"))
+		}
+	}
+	return nil
+}
+
+// recordingReader reads the in-memory tree and notes which stored hashes a
+// tree hash needs.
+type recordingReader struct {
+	tree *ledger.MerkleTree
+	idx  []int64
+}
+
+func (r *recordingReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	r.idx = append(r.idx, idx...)
+	return r.tree.ReadHashes(idx)
+}
+
 // checkHead confirms, before anything is signed, that the stored log ends
 // where its latest signed checkpoint says: every entry is covered by it,
 // and the stored Merkle hashes on the tree's right edge give its root. A
@@ -394,6 +462,47 @@ func (s *Store) Records(ctx context.Context) ([]model.RecordState, model.Integri
 	return out, integrity, nil
 }
 
+// recordCost is what the portfolio needs of a record's signed estimate.
+type recordCost struct {
+	cost   model.RecordCost
+	inputs *model.Assessment
+}
+
+// Portfolio lists the records the query selects (approved and proposed
+// ones unless it names a status) with the monthly cost each signed, from
+// the verified index.
+func (s *Store) Portfolio(ctx context.Context, q model.ArchiveQuery, today time.Time) ([]model.PortfolioRow, model.Integrity, error) {
+	integrity, err := s.refresh(ctx)
+	if err != nil {
+		return nil, integrity, err
+	}
+	ix := s.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	rows := []model.PortfolioRow{}
+	for _, id := range ix.order {
+		st := ix.records[id]
+		if q.Status == "" && st.Status != model.StatusApproved && st.Status != model.StatusProposed {
+			continue
+		}
+		if !q.Matches(st, ix.text[id], today) {
+			continue
+		}
+		c, ok := ix.costs[id]
+		if !ok {
+			continue
+		}
+		r := st.Record
+		status := st.Status
+		if !integrity.OK {
+			status = model.StatusIntegrityFailure
+		}
+		rows = append(rows, model.PortfolioRow{ID: id, Title: r.Title, Cluster: r.Cluster, Option: r.Option, OptionName: r.OptionName, Owner: r.Owner,
+			Status: status, ReviewBy: r.ReviewBy, Overdue: st.Overdue(today), DueSoon: st.DueWithin(today, 30), Cost: c.cost, Assessment: c.inputs})
+	}
+	return rows, integrity, nil
+}
+
 // QueryRecords filters, orders and pages the archive in memory, over the
 // verified index: what is searched and filtered on is what was signed.
 func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today time.Time) (model.ArchivePage, model.Integrity, error) {
@@ -412,6 +521,12 @@ func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today ti
 		}
 	}
 	page := q.Page(matches, order)
+	page.Costs = map[string]model.RecordCost{}
+	for _, st := range page.Rows {
+		if c, ok := ix.costs[st.ID]; ok {
+			page.Costs[st.ID] = c.cost
+		}
+	}
 	ix.mu.Unlock()
 	if !integrity.OK {
 		for i := range page.Rows {
@@ -438,6 +553,7 @@ func (s *Store) Record(ctx context.Context, id string) (model.RecordState, ledge
 	ix := s.index
 	ix.mu.Lock()
 	st, ok := ix.state(id)
+	st.History = slices.Clone(st.History) // filled in below with the signed record: never the index's copy
 	trusted := ix.v.Trusted()
 	leaves := map[int64][]byte{}
 	var seqs []int64

@@ -92,6 +92,8 @@ type ProposalDoc struct {
 	Rollback      []string      `json:"rollback"`
 	ReviewBy      string        `json:"review_by"`
 	Supersedes    string        `json:"supersedes"`
+	// PreviewAccepted acknowledges preview terms when the option is a preview.
+	PreviewAccepted bool `json:"preview_accepted"`
 }
 
 // apiProposeRecord answers POST /api/v1/records: the record is proposed
@@ -120,12 +122,18 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	ranges, err := model.ComputeRanges(saved.Assessment)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	est.Ranges = &ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(in.Title), Cluster: strings.TrimSpace(in.Cluster), ResourceGroup: strings.TrimSpace(in.ResourceGroup),
 		Option: in.Option, Owner: strings.TrimSpace(in.Owner), Approvers: in.Approvers, Quorum: in.Quorum, Scope: in.Scope,
 		Rationale: strings.TrimSpace(in.Rationale), Evidence: in.Evidence, Acceptance: in.Acceptance, Rollback: in.Rollback,
 		ReviewBy: strings.TrimSpace(in.ReviewBy), Supersedes: strings.TrimSpace(in.Supersedes),
-		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est,
+		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est, PreviewAccepted: in.PreviewAccepted,
 	}
 	if o, ok := est.Option(rec.Option); ok {
 		rec.OptionName = o.Name
@@ -151,33 +159,34 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 // RecordDoc is a record as the API returns it; its state comes from signed
 // entries only.
 type RecordDoc struct {
-	ID             string          `json:"id"`
-	Status         string          `json:"status"`
-	URL            string          `json:"url"`
-	Title          string          `json:"title"`
-	Cluster        string          `json:"cluster"`
-	ResourceGroup  string          `json:"resource_group"`
-	Option         string          `json:"option"`
-	OptionName     string          `json:"option_name"`
-	Owner          string          `json:"owner"`
-	Approvers      []string        `json:"approvers"`
-	Quorum         int             `json:"quorum"`
-	ApprovedBy     []string        `json:"approved_by"`
-	Scope          []string        `json:"scope"`
-	Rationale      string          `json:"rationale"`
-	Evidence       []model.Check   `json:"evidence"`
-	Acceptance     []string        `json:"acceptance"`
-	Rollback       []string        `json:"rollback"`
-	ReviewBy       string          `json:"review_by"`
-	Overdue        bool            `json:"overdue"`
-	Decided        string          `json:"decided,omitempty"`
-	Supersedes     string          `json:"supersedes,omitempty"`
-	AssessmentID   string          `json:"assessment_id"`
-	Recommendation string          `json:"recommendation"`
-	History        []historyDoc    `json:"history"`
-	LastCheck      *lastCheckDoc   `json:"last_check,omitempty"`
-	Verification   *ledger.Report  `json:"verification,omitempty"`
-	Estimate       *model.Estimate `json:"estimate,omitempty"`
+	ID             string            `json:"id"`
+	Status         string            `json:"status"`
+	URL            string            `json:"url"`
+	Title          string            `json:"title"`
+	Cluster        string            `json:"cluster"`
+	ResourceGroup  string            `json:"resource_group"`
+	Option         string            `json:"option"`
+	OptionName     string            `json:"option_name"`
+	Owner          string            `json:"owner"`
+	Approvers      []string          `json:"approvers"`
+	Quorum         int               `json:"quorum"`
+	ApprovedBy     []string          `json:"approved_by"`
+	Scope          []string          `json:"scope"`
+	Rationale      string            `json:"rationale"`
+	Evidence       []model.Check     `json:"evidence"`
+	Acceptance     []string          `json:"acceptance"`
+	Rollback       []string          `json:"rollback"`
+	ReviewBy       string            `json:"review_by"`
+	Overdue        bool              `json:"overdue"`
+	Decided        string            `json:"decided,omitempty"`
+	Supersedes     string            `json:"supersedes,omitempty"`
+	AssessmentID   string            `json:"assessment_id"`
+	Recommendation string            `json:"recommendation"`
+	History        []historyDoc      `json:"history"`
+	LastCheck      *lastCheckDoc     `json:"last_check,omitempty"`
+	Cost           *model.RecordCost `json:"monthly_cost,omitempty"`
+	Verification   *ledger.Report    `json:"verification,omitempty"`
+	Estimate       *model.Estimate   `json:"estimate,omitempty"`
 }
 
 // lastCheckDoc is the latest signed drift check of a record.
@@ -252,7 +261,11 @@ func (s *Server) apiListRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	doc := recordListDoc{Records: []RecordDoc{}, Total: page.Total, Next: page.Next, Integrity: integrity}
 	for _, st := range page.Rows {
-		doc.Records = append(doc.Records, recordDocOf(st, nil, false, today))
+		d := recordDocOf(st, nil, false, today)
+		if c, ok := page.Costs[st.ID]; ok {
+			d.Cost = &c
+		}
+		doc.Records = append(doc.Records, d)
 	}
 	s.writeJSON(w, http.StatusOK, doc)
 }

@@ -50,6 +50,7 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 func prefillFrom(f *views.ProposeForm, r model.DecisionRecord) {
 	f.Title, f.Cluster, f.ResourceGroup, f.Option, f.Owner = r.Title, r.Cluster, r.ResourceGroup, r.Option, r.Owner
 	f.Approvers, f.Scope, f.Quorum = strings.Join(r.Approvers, ", "), strings.Join(r.Scope, ", "), strconv.Itoa(r.NeededApprovals())
+	f.PreviewAccepted = r.PreviewAccepted
 	f.Rationale = r.Rationale
 	f.Acceptance = strings.Join(r.Acceptance, "\n")
 	f.Rollback = strings.Join(r.Rollback, "\n")
@@ -83,7 +84,8 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	f := views.ProposeForm{AssessmentID: an.saved.ID, Title: pf.Get("title"), Cluster: pf.Get("cluster"), ResourceGroup: pf.Get("resource_group"),
 		Option: pf.Get("option"), Owner: pf.Get("owner"), Approvers: pf.Get("approvers"), Scope: pf.Get("scope"), Rationale: pf.Get("rationale"),
 		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"),
-		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum"), CommandsFor: pf.Get("commands_for")}
+		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum"), PreviewAccepted: pf.Get("preview_accepted") == "true",
+		CommandsFor: pf.Get("commands_for")}
 	if pf.Get("action") == "preview" {
 		s.previewCommands(w, r, f, an.saved.Assessment)
 		return
@@ -92,12 +94,16 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		errs = refreshCommands(&f, an.saved.Assessment)
 	}
+	// The record signs the estimate with its P10–P90 ranges, which the
+	// portfolio adds up.
+	signed := an.est
+	signed.Ranges = &an.ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(f.Title), Cluster: strings.TrimSpace(f.Cluster), ResourceGroup: strings.TrimSpace(f.ResourceGroup),
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
 		Rationale: strings.TrimSpace(f.Rationale), Acceptance: lines(f.Acceptance), Rollback: lines(f.Rollback),
 		ReviewBy: strings.TrimSpace(f.ReviewBy), Supersedes: strings.TrimSpace(f.Supersedes),
-		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &an.est,
+		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &signed, PreviewAccepted: f.PreviewAccepted,
 	}
 	for _, l := range lines(f.Evidence) {
 		name, cmd, ok := strings.Cut(l, "|")
@@ -171,7 +177,7 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 	for _, st := range page.Rows {
 		v.Rows = append(v.Rows, views.ArchiveRow{ID: st.ID, Title: st.Record.Title, Status: st.Status, Owner: st.Record.Owner,
 			Option: st.Record.OptionName, Cluster: st.Record.Cluster, ReviewBy: st.Record.ReviewBy, Decided: st.Decided(),
-			Overdue: st.Overdue(today), DueSoon: !st.Overdue(today) && st.DueWithin(today, 30)})
+			Overdue: st.Overdue(today), DueSoon: !st.Overdue(today) && st.DueWithin(today, 30), Monthly: monthlyOf(page.Costs, st.ID)})
 	}
 	status := http.StatusOK
 	if len(errs) > 0 {
@@ -318,4 +324,13 @@ func lines(s string) []string {
 		}
 	}
 	return out
+}
+
+// monthlyOf is a record's signed monthly tax for lists, "" when unknown.
+func monthlyOf(costs map[string]model.RecordCost, id string) string {
+	c, ok := costs[id]
+	if !ok {
+		return ""
+	}
+	return c.P50.StringFixed(2) + " " + c.Currency
 }

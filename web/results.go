@@ -47,8 +47,8 @@ func analyseSaved(saved model.SavedAssessment) (analysis, error) {
 	if err != nil {
 		return analysis{}, err
 	}
-	// est stays without its ranges: decision records sign it as canonical
-	// JSON, which holds integers only; the JSON download adds them.
+	// est stays without its ranges (the comparison and curves need none);
+	// the JSON download and proposed records add them.
 	return analysis{saved: saved, est: est, rec: model.Recommend(saved.Assessment, est), curves: curves, ranges: ranges}, nil
 }
 
