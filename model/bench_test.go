@@ -33,3 +33,16 @@ func BenchmarkComputeRanges(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRecommend is the decision with its flip search, for the
+// 120-service / 600-pod case of issue 12.
+func BenchmarkRecommend(b *testing.B) {
+	a := DefaultAssessment()
+	a.Services, a.Pods, a.Nodes = 120, 600, 30
+	a.Needs.MTLS, a.Needs.L7Split = true, true
+	e := compute(a)
+	b.ReportAllocs()
+	for b.Loop() {
+		Recommend(a, e)
+	}
+}

@@ -197,7 +197,9 @@ func computeWith(in Assessment, f *figures) Estimate {
 	for i := range Catalog {
 		e.Options = append(e.Options, estimateOption(a, &Catalog[i], alloc, prices, room, f))
 	}
-	e.Sources = e.citedSources()
+	if !f.lean { // the flip search reads no sources
+		e.Sources = e.citedSources()
+	}
 	return e
 }
 

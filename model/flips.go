@@ -143,7 +143,9 @@ func fieldByKey(key string) (InputField, bool) {
 
 // threshold walks one number from its value towards one bound in doubling
 // steps until the top option changes, then bisects to the first value (in
-// whole units, or cents for decimals) at which it does. Values the inputs'
+// whole units, or cents for decimals) at which it does. When the bound
+// itself is valid and keeps the top option, the side is taken as having no
+// flip: a change that reverts before the bound is not searched for. Values the inputs'
 // bounds or feasibility refuse count as no change. start, when given,
 // replaces the current value (for an input whose 0 means no limit).
 func threshold(a Assessment, f InputField, start string, dir int64, baseTop string, topOf func(Assessment) (string, bool)) (string, string, bool) {
@@ -173,12 +175,15 @@ func threshold(a Assessment, f InputField, start string, dir int64, baseTop stri
 	if !ok1 || !ok2 || !ok3 {
 		return "", "", false
 	}
+	valid := true
 	at := func(u int64) (string, bool) {
 		b := a
 		if b.SetField(f.Key, text(u)) != nil {
+			valid = false
 			return "", false
 		}
 		top, ok := topOf(b)
+		valid = ok
 		return top, ok && top != baseTop
 	}
 	limit := hi
@@ -197,6 +202,14 @@ func threshold(a Assessment, f InputField, start string, dir int64, baseTop stri
 		differ, same, found = cur, hi, true
 		if _, changed := at(hi); changed {
 			same = cur // the whole range changes it: the start is the threshold
+		}
+	}
+	if !found && limit != cur {
+		// A valid bound with the same top option: taken as no change on
+		// this side (one evaluation instead of a walk). A bound the inputs
+		// refuse (100,000 pods on 30 nodes) proves nothing: walk.
+		if _, changed := at(limit); !changed && valid {
+			return "", "", false
 		}
 	}
 	for step := int64(1); !found; step *= 2 {
