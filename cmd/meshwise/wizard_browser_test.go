@@ -198,8 +198,7 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SetValue(`[name="pods"]`, "12345678901234567890", chromedp.ByQuery),
 		chromedp.SetValue(`[name="nodes"]`, "6", chromedp.ByQuery),
-		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="error-pods"]`, chromedp.ByQuery),
+		resubmit(`[data-testid="error-pods"]`),
 		chromedp.Text(`[data-testid="error-pods"]`, &rangeMsg, chromedp.ByQuery),
 	))
 	assert.Equal(t, "Pods to mesh is out of range: must be from 0 to 100000", rangeMsg)
@@ -210,20 +209,28 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 	require.NoError(t, chromedp.Run(ctx,
 		chromedp.SetValue(`[name="pods"]`, "100000", chromedp.ByQuery),
 		chromedp.SetValue(`[name="nodes"]`, "1", chromedp.ByQuery),
-		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="error-pods"]`, chromedp.ByQuery),
+		resubmit(`[data-testid="error-pods"]`),
 		chromedp.Text(`[data-testid="error-pods"]`, &impossible, chromedp.ByQuery),
 		shot.take("step1-impossible"),
 		chromedp.SetValue(`[name="pods"]`, "100", chromedp.ByQuery),
 		chromedp.SetValue(`[name="nodes"]`, "6", chromedp.ByQuery),
 		chromedp.SetValue(`[name="fill_mode"]`, "per_pod", chromedp.ByQuery),
 		chromedp.SetValue(`[name="app_cpu_m_per_pod"]`, "250", chromedp.ByQuery),
-		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`[data-testid="error-app_cpu_m_per_pod"]`, chromedp.ByQuery),
+		resubmit(`[data-testid="error-app_cpu_m_per_pod"]`),
 		chromedp.Text(`[data-testid="error-app_cpu_m_per_pod"]`, &tooFull, chromedp.ByQuery),
 	))
 	assert.Contains(t, impossible, "100000 pods cannot run on 1 node(s)")
 	assert.Contains(t, tooFull, "exceed the allocatable CPU of 6 node(s) (23.16 cores)")
+}
+
+// resubmit presses "Save and continue" on a page that already shows
+// messages and waits for the new page (not the old one's messages).
+func resubmit(waitFor string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Evaluate(`document.body.dataset.stale = "1"`, nil),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`body:not([data-stale]) `+waitFor, chromedp.ByQuery),
+	}
 }
 
 type estimateDoc struct {
