@@ -23,18 +23,22 @@ func appendDec(b []byte, key string, d decimal.Decimal, comma bool) []byte {
 	return append(b, '"')
 }
 
-// MarshalJSON encodes Money.
+// cents rounds money to the cent for JSON: the engine keeps full precision,
+// the API and the JSON download answer in cents (as decimal strings).
+func cents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
+
+// MarshalJSON encodes Money, each amount rounded to the cent.
 func (m Money) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, 256)
 	b = append(b, '{')
-	b = appendDec(b, "nodes_added", m.NodesAdded, false)
-	b = appendDec(b, "requests", m.Requests, true)
-	b = appendDec(b, "planned", m.Planned, true)
-	b = appendDec(b, "usage", m.Usage, true)
-	b = appendDec(b, "telemetry", m.Telemetry, true)
-	b = appendDec(b, "fees", m.Fees, true)
-	b = appendDec(b, "total", m.Total, true)
-	b = appendDec(b, "invoice", m.Invoice, true)
+	b = appendDec(b, "nodes_added", cents(m.NodesAdded), false)
+	b = appendDec(b, "requests", cents(m.Requests), true)
+	b = appendDec(b, "planned", cents(m.Planned), true)
+	b = appendDec(b, "usage", cents(m.Usage), true)
+	b = appendDec(b, "telemetry", cents(m.Telemetry), true)
+	b = appendDec(b, "fees", cents(m.Fees), true)
+	b = appendDec(b, "total", cents(m.Total), true)
+	b = appendDec(b, "invoice", cents(m.Invoice), true)
 	return append(b, '}'), nil
 }
 
@@ -53,9 +57,9 @@ func (t TelemetryEstimate) MarshalJSON() ([]byte, error) {
 	b = appendDec(b, "spans_per_month", t.SpansPerMonth, true)
 	b = appendDec(b, "trace_gb", t.TraceGB, true)
 	b = appendDec(b, "access_log_gb", t.AccessLogGB, true)
-	b = appendDec(b, "metrics_cost", t.MetricsCost, true)
-	b = appendDec(b, "traces_cost", t.TracesCost, true)
-	b = appendDec(b, "logs_cost", t.LogsCost, true)
+	b = appendDec(b, "metrics_cost", cents(t.MetricsCost), true)
+	b = appendDec(b, "traces_cost", cents(t.TracesCost), true)
+	b = appendDec(b, "logs_cost", cents(t.LogsCost), true)
 	b = append(b, `,"sources":`...)
 	b = appendStrings(b, t.Sources)
 	return append(b, '}'), nil
