@@ -241,3 +241,19 @@ func TestDecisionFiguresRankAsTheEstimate(t *testing.T) {
 		}
 	}
 }
+
+// "default" on the form stores no level, so the default follows the other
+// answers: with "encryption in transit is all we need", mTLS is a want.
+func TestNeedLevelDefaultFollowsAnswers(t *testing.T) {
+	a := DefaultAssessment()
+	a.Services = 10
+	require.NoError(t, a.SetField("needs.mtls", "true"))
+	require.NoError(t, a.SetField("needs.encryption_only", "true"))
+	require.NoError(t, a.SetField("needs.levels.mtls", LevelDefault))
+	assert.Equal(t, LevelWant, a.Needs.Level("mtls"))
+	assert.Equal(t, OptionCilium, recommend(t, a).Top)
+	require.NoError(t, a.SetField("needs.levels.mtls", LevelMust))
+	assert.Equal(t, LevelMust, a.FieldValue("needs.levels.mtls"))
+	assert.NotEqual(t, OptionCilium, recommend(t, a).Top, "WireGuard is not mTLS when mTLS is a must")
+	assert.Error(t, a.SetField("needs.levels.mtls", "maybe"))
+}

@@ -9,8 +9,9 @@ import (
 // Need levels: a must is a constraint (an option that does not fully cover
 // it is never recommended); a want only moves the score.
 const (
-	LevelMust = "must"
-	LevelWant = "want"
+	LevelMust    = "must"
+	LevelWant    = "want"
+	LevelDefault = "default" // a form's choice: no level stored, the default applies
 )
 
 // CoverableNeeds are the needs an option's coverage is judged on, in the
@@ -119,8 +120,8 @@ var needLevelFields = func() []InputField {
 	var out []InputField
 	for _, need := range CoverableNeeds {
 		out = append(out, InputField{Key: "needs.levels." + need, Step: 2, Label: "If we need " + needLabel(need) + ", it is a", Kind: FieldChoice,
-			Choices: []string{LevelMust, LevelWant},
-			Hint:    "must: an option that does not fully cover it is never recommended; want: it only moves the score."})
+			Choices: []string{LevelDefault, LevelMust, LevelWant},
+			Hint:    "must: an option that does not fully cover it is never recommended; want: it only moves the score; default: mTLS and audit logs are musts (mTLS a want with \"encryption in transit is all we need\"), the rest wants."})
 	}
 	return out
 }()
@@ -141,7 +142,10 @@ func (a *Assessment) preferencePtr(key string) **int {
 // need levels and preference weights. ok is false for other keys.
 func (a *Assessment) specialValue(key string) (string, bool) {
 	if need, found := strings.CutPrefix(key, "needs.levels."); found {
-		return a.Needs.Level(need), true
+		if l, ok := a.Needs.Levels[need]; ok {
+			return l, true
+		}
+		return LevelDefault, true
 	}
 	if p := a.preferencePtr(key); p != nil {
 		if *p == nil {
@@ -157,8 +161,12 @@ func (a *Assessment) setSpecial(key, raw string) (bool, error) {
 		if !isCoverable(need) {
 			return true, fmt.Errorf("is not an input")
 		}
+		if raw == LevelDefault || raw == "" {
+			delete(a.Needs.Levels, need)
+			return true, nil
+		}
 		if raw != LevelMust && raw != LevelWant {
-			return true, fmt.Errorf("must be %q or %q", LevelMust, LevelWant)
+			return true, fmt.Errorf("must be %q, %q or %q", LevelMust, LevelWant, LevelDefault)
 		}
 		if a.Needs.Levels == nil {
 			a.Needs.Levels = map[string]string{}
