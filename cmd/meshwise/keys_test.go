@@ -183,3 +183,26 @@ func TestVerifyCommand(t *testing.T) {
 		})
 	}
 }
+
+// Found by the new-user walk: `--key` takes GET /api/v1/keys saved as it
+// answers (the README and the MADR footer say so), as well as one key.
+func TestVerifyPinsTheSavedKeysDocument(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key, err := writeNewKey(filepath.Join(dir, "signing.key"), false)
+	require.NoError(t, err)
+	st := storetest.OpenAt(t, storetest.NewDatabase(t), key)
+	_, err = st.Propose(ctx, testActor, model.DecisionRecord{Title: "record"})
+	require.NoError(t, err)
+	b, err := st.Bundle(ctx)
+	require.NoError(t, err)
+	raw, _ := json.Marshal(b)
+	bundle := filepath.Join(dir, "bundle.json")
+	require.NoError(t, os.WriteFile(bundle, raw, 0o600))
+	doc, _ := json.Marshal(map[string]any{"current": key.ID, "keys": []ledger.PublicKey{key.Public()}})
+	keys := filepath.Join(dir, "keys.json")
+	require.NoError(t, os.WriteFile(keys, doc, 0o600))
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"verify", "--key", keys, bundle}, envOf(nil), &out, &out))
+	assert.Contains(t, out.String(), "verified: 1 entries")
+}
