@@ -284,3 +284,25 @@ func TestTokenLastUseIsWrittenInTheBackground(t *testing.T) {
 	require.NoError(t, st.FlushTokenUses(ctx))
 	assert.True(t, first.Equal(*lastUsed()), "a second use within the minute writes nothing")
 }
+
+// A request in flight on one replica while another signs the session out
+// cannot write the session back when it commits.
+func TestSignedOutSessionStaysOver(t *testing.T) {
+	ctx := context.Background()
+	a, b, _ := cachedReplicas(t, time.Minute)
+	token := "in-flight-session"
+	require.NoError(t, a.Sessions().CommitCtx(ctx, token, []byte("u"), time.Now().Add(time.Hour)))
+	onB := b.Sessions()
+	_, found, err := onB.FindCtx(ctx, token) // b's request starts
+	require.NoError(t, err)
+	require.True(t, found)
+	require.NoError(t, a.Sessions().DeleteCtx(ctx, token)) // signed out on a
+	time.Sleep(100 * time.Millisecond) // b receives the notice; the commit must not rely on it
+	// b's request ends and commits (its expiry moved on by over a minute).
+	require.NoError(t, onB.CommitCtx(ctx, token, []byte("u"), time.Now().Add(2*time.Hour)))
+	for _, st := range []*store.Store{a, b} {
+		_, found, err := st.Sessions().FindCtx(ctx, token)
+		require.NoError(t, err)
+		assert.False(t, found, "the signed-out session stays over")
+	}
+}

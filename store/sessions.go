@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,10 +20,42 @@ const expirySlack = time.Minute
 // pgxstore) and, with the credential cache on, answers reads from memory:
 // a sign-out or a change of a session's data on any replica drops it
 // everywhere (migrations/00008).
-type SessionStore struct{ s *Store }
+type SessionStore struct {
+	s *Store
+	// found remembers, for a minute, the sessions FindCtx found: scs
+	// commits after finding, and a found session is then only updated, so
+	// a request in flight while another replica signs the session out
+	// cannot write it back.
+	mu    sync.Mutex
+	found map[string]time.Time
+}
 
-// Sessions returns the session store for scs.
-func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
+// Sessions returns the session store for scs. Make one per SessionManager.
+func (s *Store) Sessions() *SessionStore {
+	return &SessionStore{s: s, found: map[string]time.Time{}}
+}
+
+func (ss *SessionStore) noteFound(key string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	now := time.Now()
+	if len(ss.found) >= 4096 {
+		for k, at := range ss.found {
+			if now.Sub(at) > time.Minute {
+				delete(ss.found, k)
+			}
+		}
+	}
+	ss.found[key] = now
+}
+
+// wasFound reports whether FindCtx found the session within the minute.
+func (ss *SessionStore) wasFound(key string) bool {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	at, ok := ss.found[key]
+	return ok && time.Since(at) <= time.Minute
+}
 
 // FindCtx returns a live session's data; found is false for an unknown or
 // expired token.
@@ -31,6 +64,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	var gen uint64
 	if s.creds != nil {
 		if e, ok := s.creds.session(key); ok {
+			ss.noteFound(key)
 			return e.data, true, nil
 		}
 		gen, _ = s.creds.generation()
@@ -47,6 +81,7 @@ func (ss *SessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool
 	if s.creds != nil {
 		s.creds.fillSession(gen, key, data, expiry)
 	}
+	ss.noteFound(key)
 	return data, true, nil
 }
 
@@ -62,11 +97,18 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, data []byte
 		}
 		gen, _ = s.creds.generation()
 	}
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, data, expiry)
+	sql := `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`
+	if ss.wasFound(key) {
+		// Signed out meanwhile (the row is gone): it stays over.
+		sql = `UPDATE sessions SET data = $2, expiry = $3 WHERE token = $1`
+	}
+	tag, err := s.pool.Exec(ctx, sql, token, data, expiry)
 	if err != nil {
 		return wrap(err, "unable to save session")
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
 	}
 	if s.creds != nil {
 		// Only this process saw the new row before the notice: keep it
