@@ -1,10 +1,12 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -305,4 +307,44 @@ func TestSignedOutSessionStaysOver(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, found, "the signed-out session stays over")
 	}
+}
+
+// gob writes a session's values in map order, which varies: the same
+// session encoded twice must still count as unchanged.
+func TestSessionCommitComparesDecodedValues(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	st := storetest.OpenWith(t, db.Owner, store.Options{Signer: storetest.NewSigningKey(t), CredentialTTL: time.Minute})
+	require.Eventually(t, st.CredentialCacheLive, 5*time.Second, 10*time.Millisecond)
+	ss := st.Sessions()
+	deadline := time.Now().Add(12 * time.Hour).UTC()
+	values := map[string]any{"user_id": "u1", "epoch": 3, "a": "x", "b": "y", "c": "z", "d": 4}
+	first, err := scs.GobCodec{}.Encode(deadline, values)
+	require.NoError(t, err)
+	var second []byte
+	for i := 0; i < 200 && (second == nil || bytes.Equal(first, second)); i++ {
+		second, err = scs.GobCodec{}.Encode(deadline, values)
+		require.NoError(t, err)
+	}
+	require.NotEqual(t, first, second, "gob's map order varied")
+	expiry := time.Now().Add(30 * time.Minute).UTC().Truncate(time.Microsecond)
+	require.NoError(t, ss.CommitCtx(ctx, "gob", first, expiry))
+	_, _, err = ss.FindCtx(ctx, "gob")
+	require.NoError(t, err)
+	_, m, _ := st.CredentialCacheStats()
+	require.NoError(t, ss.CommitCtx(ctx, "gob", second, expiry.Add(10*time.Second)))
+	got, found, err := ss.FindCtx(ctx, "gob")
+	require.NoError(t, err)
+	require.True(t, found)
+	assert.Equal(t, first, got, "the commit was skipped: the stored bytes are the first encoding")
+	_, m2, _ := st.CredentialCacheStats()
+	assert.Equal(t, m, m2, "and the cache still answers")
+
+	values["epoch"] = 4
+	third, err := scs.GobCodec{}.Encode(deadline, values)
+	require.NoError(t, err)
+	require.NoError(t, ss.CommitCtx(ctx, "gob", third, expiry.Add(20*time.Second)))
+	got, _, err = ss.FindCtx(ctx, "gob")
+	require.NoError(t, err)
+	assert.Equal(t, third, got, "a changed value is written")
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -28,6 +30,9 @@ type SessionStore struct {
 	// cannot write it back.
 	mu    sync.Mutex
 	found map[string]time.Time
+	// Codec must be the SessionManager's: gob writes a map in random
+	// order, so equal sessions are compared decoded. scs.GobCodec if nil.
+	Codec scs.Codec
 }
 
 // Sessions returns the session store for scs. Make one per SessionManager.
@@ -92,7 +97,7 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, data []byte
 	s, key := ss.s, sessionKey(token)
 	var gen uint64
 	if s.creds != nil {
-		if e, ok := s.creds.peekSession(key); ok && bytes.Equal(e.data, data) && !expiry.Before(e.expiry) && expiry.Sub(e.expiry) < expirySlack {
+		if e, ok := s.creds.peekSession(key); ok && ss.same(e.data, data) && !expiry.Before(e.expiry) && expiry.Sub(e.expiry) < expirySlack {
 			return nil
 		}
 		gen, _ = s.creds.generation()
@@ -116,6 +121,20 @@ func (ss *SessionStore) CommitCtx(ctx context.Context, token string, data []byte
 		s.creds.fillSession(gen, key, data, expiry)
 	}
 	return nil
+}
+
+// same reports whether two encoded sessions hold the same deadline and values.
+func (ss *SessionStore) same(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	codec := ss.Codec
+	if codec == nil {
+		codec = scs.GobCodec{}
+	}
+	da, va, errA := codec.Decode(a)
+	db, vb, errB := codec.Decode(b)
+	return errA == nil && errB == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
 // DeleteCtx ends a session on every replica.
