@@ -28,4 +28,6 @@ var AppGrants = map[string][]string{
 	"signing_keys": {"SELECT", "INSERT"},
 	// One row per terminal transition: its key forbids a second decision.
 	"record_transitions": {"SELECT", "INSERT"},
+	// Today's prices: a new row for each change, the newest in force.
+	"price_book": {"SELECT", "INSERT"},
 }

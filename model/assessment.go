@@ -25,16 +25,31 @@ type Assessment struct {
 	EastWestRPS    int             `json:"east_west_rps"`            // service-to-service requests per second, cluster-wide
 	Hops           int             `json:"hops_per_request"`         // average service hops per user request
 	Clusters       int             `json:"clusters"`
-	CiliumCNI      bool            `json:"cilium_cni"`            // Azure CNI powered by Cilium already runs
-	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"` // p99 the team can add per user request
-	SpareCores     decimal.Decimal `json:"spare_cores"`           // free requests on today's nodes
-	SpareGiB       decimal.Decimal `json:"spare_gib"`
-	MaxAddedNodes  int             `json:"max_added_nodes"` // nodes the team can add; 0 means no limit
-	LatencySource  string          `json:"latency_source"`  // "aks" or "upstream" per-hop figures
-	UpgradeWindow  bool            `json:"upgrade_window"`  // price a control-plane upgrade (two revisions)
-	Needs          Needs           `json:"needs"`
-	Pricing        Pricing         `json:"pricing"`
-	Telemetry      Telemetry       `json:"telemetry"`
+	CiliumCNI      bool            `json:"cilium_cni"`                // Azure CNI powered by Cilium already runs
+	ChurnPercent   int             `json:"churn_percent,omitempty"`   // share of sidecars replaced in a rollout wave
+	ChurnPerSecond decimal.Decimal `json:"churn_sidecars_per_second"` // sidecars started or stopped per second during rollouts
+	LatencyBudget  decimal.Decimal `json:"latency_budget_p99_ms"`     // p99 the team can add per user request
+	// How full today's nodes are (FillShare, FillPerPod, or FillSpare / ""
+	// for spare room given directly). Spare room derives from it.
+	FillMode                 string          `json:"fill_mode,omitempty"`
+	RequestedCPUPercent      decimal.Decimal `json:"requested_cpu_percent"`    // share of allocatable CPU requested today
+	RequestedMemoryPercent   decimal.Decimal `json:"requested_memory_percent"` // share of allocatable memory requested today
+	PodsToday                int             `json:"pods_today,omitempty"`     // pods on the nodes now; 0: the pods to mesh
+	AppCPUmPerPod            int             `json:"app_cpu_m_per_pod,omitempty"`
+	AppMemoryMiPerPod        int             `json:"app_memory_mi_per_pod,omitempty"`
+	DaemonSetCPUmPerNode     int             `json:"daemonset_cpu_m_per_node,omitempty"`
+	DaemonSetMemoryMiPerNode int             `json:"daemonset_memory_mi_per_node,omitempty"`
+	SpareCores               decimal.Decimal `json:"spare_cores"` // free requests on today's nodes, when FillMode is FillSpare
+	SpareGiB                 decimal.Decimal `json:"spare_gib"`
+	MaxAddedNodes            int             `json:"max_added_nodes"`              // nodes the team can add; 0 means no limit
+	LatencySource            string          `json:"latency_source"`               // "aks" or "upstream" per-hop figures
+	UpgradeWindow            bool            `json:"upgrade_window"`               // price a control-plane upgrade (two revisions)
+	NoIngressGateway         bool            `json:"no_ingress_gateway,omitempty"` // the add-on's ingress gateway is opt-in: leave it out
+	Running                  Running         `json:"running"`                      // what already runs on the cluster
+	KubernetesMinor          int             `json:"kubernetes_minor,omitempty"`   // AKS Kubernetes 1.x; 0: not given
+	Needs                    Needs           `json:"needs"`
+	Pricing                  Pricing         `json:"pricing"`
+	Telemetry                Telemetry       `json:"telemetry"`
 	// Overrides replace catalog defaults, keyed "option/component".
 	Overrides map[string]Override `json:"overrides,omitempty"`
 }
@@ -55,6 +70,20 @@ type Needs struct {
 	ObservabilityOnly bool `json:"observability_only"` // the only need is observability
 	NewToKubernetes   bool `json:"new_to_kubernetes"`  // the team is still learning Kubernetes
 	PreferManaged     bool `json:"prefer_managed"`     // prefer AKS-managed over self-managed
+	AcceptPreview     bool `json:"accept_preview"`     // preview features (no SLA) are acceptable for production
+}
+
+// Running is what already runs on the cluster (an import can fill it); it
+// decides which options cannot run beside what.
+type Running struct {
+	IstioAddon           bool `json:"istio_addon"`
+	OSMAddon             bool `json:"osm_addon"`
+	SelfManagedIstio     bool `json:"self_managed_istio"`
+	AppRoutingGatewayAPI bool `json:"app_routing_gateway_api"`
+	ACNSL7Policies       bool `json:"acns_l7_policies"`
+	WireGuard            bool `json:"wireguard"`
+	PrivateCluster       bool `json:"private_cluster"`
+	WindowsNodes         bool `json:"windows_nodes"`
 }
 
 // Pricing turns resources and telemetry into money.
@@ -66,6 +95,14 @@ type Pricing struct {
 	TracePerGB      decimal.Decimal `json:"trace_price_per_gb"` // trace spans
 	MetricsPer10M   decimal.Decimal `json:"metric_price_per_10m_samples"`
 	ACNSPerNodeHour decimal.Decimal `json:"acns_price_per_node_hour"` // Advanced Container Networking Services
+	// Agreement and reservations change the node list price; every price
+	// above is in USD and the exchange rate converts results to Currency.
+	AgreementDiscountPercent      decimal.Decimal `json:"agreement_discount_percent"`
+	ReservedSharePercent          decimal.Decimal `json:"reserved_share_percent"`    // node-hours under a reservation or savings plan
+	ReservedDiscountPercent       decimal.Decimal `json:"reserved_discount_percent"` // their discount against pay-as-you-go
+	ExchangeRate                  decimal.Decimal `json:"exchange_rate"`             // Currency per USD; 0: none (USD)
+	ExchangeRateDate              string          `json:"exchange_rate_date,omitempty"`
+	LinkerdLicensePerClusterMonth decimal.Decimal `json:"linkerd_license_per_cluster_month"` // Buoyant Enterprise for Linkerd; 0: edge releases only
 }
 
 // Telemetry shapes the observability volume each option produces.
@@ -101,7 +138,12 @@ func DefaultAssessment() Assessment {
 		Hops:           3,
 		Clusters:       1,
 		LatencyBudget:  decimal.NewFromInt(10),
-		LatencySource:  LatencyAKS,
+		// How full nodes are is the team's figure; 70% is our assumption
+		// until they enter theirs (kubectl describe nodes, or an import).
+		FillMode:               FillShare,
+		RequestedCPUPercent:    defaultRequestedPercent,
+		RequestedMemoryPercent: defaultRequestedPercent,
+		LatencySource:          LatencyAKS,
 		Pricing: Pricing{
 			Currency:        "USD",
 			HoursPerMonth:   decimal.NewFromInt(730),
@@ -146,6 +188,11 @@ var (
 	boundCPUm       = intBound{0, 64_000}
 	boundMemoryMi   = intBound{0, 262_144}
 	boundSKUvCPU    = intBound{1, 416}
+	boundPodsToday  = intBound{0, 1_250_000}
+	boundChurnPct   = intBound{0, 100}
+	boundK8sMinor   = intBound{20, 99}
+	boundAppCPUm    = intBound{0, 64_000}
+	boundAppMemMi   = intBound{0, 262_144}
 )
 
 type intBound struct{ lo, hi int }
@@ -160,6 +207,10 @@ var (
 	boundRatio      = decBound{decimal.RequireFromString("0.1"), decimal.NewFromInt(100)}
 	boundPrice      = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 	boundSampling   = decBound{decimal.Zero, decimal.NewFromInt(100)}
+	boundPercent    = decBound{decimal.Zero, decimal.NewFromInt(100)}
+	boundChurnRate  = decBound{decimal.Zero, decimal.NewFromInt(10_000)}
+	boundRate       = decBound{decimal.Zero, decimal.NewFromInt(100_000)}
+	boundLicense    = decBound{decimal.Zero, decimal.NewFromInt(1_000_000)}
 	boundSKUGiB     = decBound{decimal.NewFromInt(1), decimal.NewFromInt(12_288)}
 	boundSKUHourly  = decBound{decimal.Zero, decimal.NewFromInt(1_000)}
 )
@@ -179,8 +230,25 @@ func (a Assessment) Validate() error {
 	v.int("east_west_rps", a.EastWestRPS, boundRPS)
 	v.int("hops_per_request", a.Hops, boundHops)
 	v.int("clusters", a.Clusters, boundClusters)
+	v.int("churn_percent", a.ChurnPercent, boundChurnPct)
+	if a.KubernetesMinor != 0 {
+		v.int("kubernetes_minor", a.KubernetesMinor, boundK8sMinor)
+	}
+	v.dec("churn_sidecars_per_second", a.ChurnPerSecond, boundChurnRate)
 	v.int("max_added_nodes", a.MaxAddedNodes, boundAddedNodes)
 	v.dec("latency_budget_p99_ms", a.LatencyBudget, boundBudget)
+	switch a.FillMode {
+	case "", FillSpare, FillShare, FillPerPod:
+	default:
+		v.add("fill_mode", fmt.Sprintf("must be %q, %q or %q", FillShare, FillPerPod, FillSpare))
+	}
+	v.dec("requested_cpu_percent", a.RequestedCPUPercent, boundPercent)
+	v.dec("requested_memory_percent", a.RequestedMemoryPercent, boundPercent)
+	v.int("pods_today", a.PodsToday, boundPodsToday)
+	v.int("app_cpu_m_per_pod", a.AppCPUmPerPod, boundAppCPUm)
+	v.int("app_memory_mi_per_pod", a.AppMemoryMiPerPod, boundAppMemMi)
+	v.int("daemonset_cpu_m_per_node", a.DaemonSetCPUmPerNode, boundAppCPUm)
+	v.int("daemonset_memory_mi_per_node", a.DaemonSetMemoryMiPerNode, boundAppMemMi)
 	v.dec("spare_cores", a.SpareCores, boundSpareCores)
 	v.dec("spare_gib", a.SpareGiB, boundSpareGiB)
 	if a.LatencySource != LatencyAKS && a.LatencySource != LatencyUpstream {
@@ -197,6 +265,9 @@ func (a Assessment) Validate() error {
 	} else if _, ok := LookupSKU(a.NodeSKU); !ok {
 		v.add("node_sku", fmt.Sprintf("unknown SKU %q: use one of %s, or \"custom\"", a.NodeSKU, strings.Join(SKUNames(), ", ")))
 	}
+	if len(v.fields) == 0 {
+		a.feasibility(v)
+	}
 	p := a.Pricing
 	if !isCurrencyCode(p.Currency) {
 		v.add("pricing.currency", "must be a three-letter ISO 4217 code such as USD or EUR")
@@ -207,6 +278,15 @@ func (a Assessment) Validate() error {
 	v.dec("pricing.trace_price_per_gb", p.TracePerGB, boundPrice)
 	v.dec("pricing.metric_price_per_10m_samples", p.MetricsPer10M, boundPrice)
 	v.dec("pricing.acns_price_per_node_hour", p.ACNSPerNodeHour, boundPrice)
+	v.dec("pricing.agreement_discount_percent", p.AgreementDiscountPercent, boundPercent)
+	v.dec("pricing.reserved_share_percent", p.ReservedSharePercent, boundPercent)
+	v.dec("pricing.reserved_discount_percent", p.ReservedDiscountPercent, boundPercent)
+	v.dec("pricing.exchange_rate", p.ExchangeRate, boundRate)
+	v.text("pricing.exchange_rate_date", p.ExchangeRateDate, 0, 40)
+	if p.ExchangeRate.IsPositive() && strings.TrimSpace(p.ExchangeRateDate) == "" {
+		v.add("pricing.exchange_rate_date", "is required with an exchange rate: the date the rate was read")
+	}
+	v.dec("pricing.linkerd_license_per_cluster_month", p.LinkerdLicensePerClusterMonth, boundLicense)
 	t := a.Telemetry
 	v.dec("telemetry.trace_sampling_percent", t.TraceSamplingPercent, boundSampling)
 	v.int("telemetry.scrape_interval_seconds", t.ScrapeSeconds, boundScrape)

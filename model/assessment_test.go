@@ -125,6 +125,11 @@ func FuzzDecodeAssessment(f *testing.F) {
 		`{}`, `{"pods":100,"nodes":6}`, `{"node_sku":"custom","custom_sku":{"vcpu":2,"memory_gib":"8","hourly_price":"0.1"}}`,
 		`{"overrides":{"istio-ambient/ztunnel":{"cpu_m":3000,"memory_mi":100}}}`, `{"spare_cores":"1e3"}`,
 		`{"pricing":{"cpu_ram_ratio":"0.1"},"needs":{"l7_split":true,"tracing":true,"audit_logs":true}}`, `null`, `"x"`, `{"pods":-1}`,
+		`{"fill_mode":"per_pod","app_cpu_m_per_pod":150,"app_memory_mi_per_pod":256,"daemonset_cpu_m_per_node":200}`,
+		`{"fill_mode":"share","requested_cpu_percent":"99.5","churn_percent":50,"churn_sidecars_per_second":"31.2","cilium_cni":true}`,
+		`{"pricing":{"currency":"EUR","exchange_rate":"0.9","exchange_rate_date":"2026-11-28","agreement_discount_percent":"20","reserved_share_percent":"50","reserved_discount_percent":"40"}}`,
+		`{"running":{"istio_addon":true,"wireguard":true},"kubernetes_minor":33,"needs":{"accept_preview":true,"multi_cluster":true}}`,
+		`{"pods":100000,"nodes":1}`,
 	} {
 		f.Add(seed)
 	}
@@ -138,6 +143,9 @@ func FuzzDecodeAssessment(f *testing.F) {
 		}
 		if _, err := Compute(a); err != nil {
 			t.Fatalf("decoded assessment does not compute: %v", err)
+		}
+		if _, err := ComputeRanges(a); err != nil {
+			t.Fatalf("decoded assessment has no ranges: %v", err)
 		}
 	})
 }

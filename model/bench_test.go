@@ -22,3 +22,14 @@ func BenchmarkComputeCurves(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkComputeRanges(b *testing.B) {
+	a := DefaultAssessment()
+	a.Needs.L7Split, a.Needs.Tracing, a.Needs.AuditLogs = true, true, true
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ComputeRanges(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -15,6 +15,7 @@ type CatalogDoc struct {
 	SKUs         []NodeSKU       `json:"skus"`
 	Sources      []Source        `json:"sources"`
 	Defaults     Assessment      `json:"defaults"`
+	Assumptions  []Assumption    `json:"assumptions"` // every default with its status (A: ours)
 }
 
 // CatalogOption is one option's defaults.
@@ -23,6 +24,7 @@ type CatalogOption struct {
 	Name       string              `json:"name"`
 	Summary    string              `json:"summary"`
 	Managed    bool                `json:"managed"`
+	Preview    bool                `json:"preview"`
 	OperatedBy string              `json:"operated_by"`
 	Components []CatalogComponent  `json:"components"`
 	Coverage   map[string]Coverage `json:"coverage"`
@@ -54,9 +56,9 @@ type CatalogUsage struct {
 
 // CatalogDocument returns the published form of the catalog.
 func CatalogDocument() CatalogDoc {
-	doc := CatalogDoc{ModelVersion: ModelVersion, SKUs: SKUs, Defaults: DefaultAssessment()}
+	doc := CatalogDoc{ModelVersion: ModelVersion, SKUs: SKUs, Defaults: DefaultAssessment(), Assumptions: Assumptions()}
 	for _, o := range Catalog {
-		co := CatalogOption{ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, OperatedBy: o.OperatedBy, Coverage: o.Coverage, Notes: o.Notes}
+		co := CatalogOption{ID: o.ID, Name: o.Name, Summary: o.Summary, Managed: o.Managed, Preview: o.Preview, OperatedBy: o.OperatedBy, Coverage: o.Coverage, Notes: o.Notes}
 		for _, c := range o.Components {
 			cc := CatalogComponent{Key: o.ID + "/" + c.ID, Name: c.Name, Kind: c.Kind, CPUm: c.CPUm, MemoryMi: c.MemoryMi,
 				Replicas: replicaRule(c), DeployedWhen: whenRule(c), Source: Sources[c.Source]}
@@ -104,6 +106,10 @@ func whenRule(c Component) string {
 		return "when an L7 need is set (split, retries, circuit breaking)"
 	case whenNoCilium:
 		return "when Cilium is not already the CNI"
+	case whenMultiCluster:
+		return "when services span several clusters"
+	case whenIngressGateway:
+		return "unless no_ingress_gateway is set (opt-in on the add-on)"
 	default:
 		return "always"
 	}

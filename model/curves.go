@@ -6,6 +6,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
+// curveFigures are the likely figures, evaluated lean for the curves.
+var curveFigures = func() figures { f := likelyFigures; f.lean, f.curve = true, true; return f }()
+
 // CurvePoints is how many pod counts a growth curve samples, log-spaced
 // from CurveMinPods to CurveMaxPods.
 const (
@@ -76,9 +79,14 @@ func ComputeCurves(a Assessment) (Curves, error) {
 			p.Nodes = max(1, int(ceilDiv(int64(a.Nodes)*int64(pods), int64(a.Pods))))
 			p.EastWestRPS = int(int64(a.EastWestRPS) * int64(pods) / int64(a.Pods))
 		}
-		e := compute(p)
-		pt := CurvePoint{Pods: pods, Nodes: p.Nodes, RPS: p.EastWestRPS, Options: make([]CurveValue, len(e.Options))}
-		for i, o := range e.Options {
+		// Only the money and nodes are charted: a lean evaluation per option.
+		pa, s, _ := pricedInputs(p)
+		alloc := AllocatableOf(s, pa.MaxPodsPerNode)
+		prices := SplitNodePrice(s, pa.Pricing.CPURAMRatio).withMonth(pa.Pricing.HoursPerMonth)
+		room := roomOf(pa, alloc)
+		pt := CurvePoint{Pods: pods, Nodes: p.Nodes, RPS: p.EastWestRPS, Options: make([]CurveValue, len(Catalog))}
+		for i := range Catalog {
+			o := estimateOption(pa, &Catalog[i], alloc, prices, room, &curveFigures)
 			pt.Options[i] = CurveValue{ID: o.ID, MonthlyTotal: o.Monthly.Total, NodesCost: o.Monthly.NodesAdded, AddedNodes: o.AddedNodes}
 		}
 		c.Points = append(c.Points, pt)

@@ -75,10 +75,10 @@ const (
 )
 
 // fullMeshes are the options that put a proxy between services.
-var fullMeshes = map[string]bool{OptionIstioSidecar: true, OptionIstioAmbient: true, OptionLinkerd: true}
+var fullMeshes = map[string]bool{OptionIstioSidecar: true, OptionIstioAmbient: true, OptionLinkerd: true, OptionAppNet: true}
 
 // Recommend applies the seed's checklist and modifiers to an assessment and
-// its estimate, ranks all six options and finds what would flip the result.
+// its estimate, ranks every option and finds what would flip the result.
 func Recommend(a Assessment, e Estimate) Recommendation {
 	r := decide(a, e)
 	r.Flips = flips(a, r)
@@ -204,7 +204,7 @@ func rulesFor(a Assessment, r Recommendation, o OptionEstimate) []Reason {
 	}
 	if n.EncryptionOnly {
 		switch {
-		case o.ID == OptionCilium:
+		case o.ID == OptionCilium || o.ID == OptionCiliumMTLS:
 			add("encryption-only", "Only encryption in transit is needed: WireGuard at the node level does it without sidecars.", srcEncryption, 30, false)
 		case mesh:
 			add("encryption-only", "Only encryption in transit is needed: a mesh is more than that asks for.", srcEncryption, -20, false)
@@ -267,7 +267,7 @@ func rulesFor(a Assessment, r Recommendation, o OptionEstimate) []Reason {
 	if !o.NodesFeasible {
 		add("node-room", "Its per-node agents do not fit on one node of the chosen SKU.", srcSelection, -100, true)
 	}
-	return out
+	return append(out, compatibilityReasons(a, o)...)
 }
 
 func needLabel(need string) string {

@@ -67,6 +67,7 @@ func TestDecisionRules(t *testing.T) {
 		}, OptionLinkerd, true, OptionIstioSidecar, "latency-budget", VerdictNotAdvised},
 		{"no room for the nodes a sidecar mesh needs", func(a *Assessment) {
 			a.Needs.MTLS, a.Needs.MultiCluster, a.MaxAddedNodes = true, true, 2
+			a.FillMode = FillSpare // no spare room today
 		}, OptionIstioAmbient, true, OptionIstioSidecar, "node-room", VerdictNotAdvised},
 		{"team new to Kubernetes: self-managed meshes fall back", func(a *Assessment) {
 			a.Needs.MTLS, a.Needs.L7Split, a.Needs.NewToKubernetes = true, true, true

@@ -14,10 +14,12 @@ import (
 // decimalFields are the JSON paths that hold decimals; they accept a JSON
 // number or a numeric string.
 var decimalFields = []string{
-	"latency_budget_p99_ms", "spare_cores", "spare_gib",
+	"latency_budget_p99_ms", "spare_cores", "spare_gib", "requested_cpu_percent", "requested_memory_percent", "churn_sidecars_per_second",
 	"custom_sku.memory_gib", "custom_sku.hourly_price",
 	"pricing.hours_per_month", "pricing.cpu_ram_ratio", "pricing.log_price_per_gb", "pricing.trace_price_per_gb",
 	"pricing.metric_price_per_10m_samples", "pricing.acns_price_per_node_hour",
+	"pricing.agreement_discount_percent", "pricing.reserved_share_percent", "pricing.reserved_discount_percent",
+	"pricing.exchange_rate", "pricing.linkerd_license_per_cluster_month",
 	"telemetry.trace_sampling_percent",
 }
 

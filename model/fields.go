@@ -53,6 +53,14 @@ var InputFields = func() []InputField {
 		withInt(f("services", 1, "Services", "services", "Services that call each other inside the cluster. The checklist's first question is \"more than 20\".", FieldInt), boundServices),
 		withInt(f("pods", 1, "Pods to mesh", "pods", "Pods that would get a sidecar; the seed's example is 100.", FieldInt), boundPods),
 		withInt(f("nodes", 1, "Nodes today", "nodes", "Nodes in the cluster now; per-node agents run on each.", FieldInt), boundNodes),
+		{Key: "fill_mode", Step: 1, Label: "How full are the nodes today", Hint: "share: the requested share of allocatable (kubectl describe nodes, \"Allocated resources\"); per_pod: app requests per pod and DaemonSets per node; spare: spare cores and GiB given on step 3. An import fills it.", Kind: FieldChoice, Choices: []string{FillShare, FillPerPod, FillSpare}},
+		withDec(f("requested_cpu_percent", 1, "CPU requested today", "% of allocatable", "For \"share\": the CPU requests share kubectl describe nodes shows. 70% is our assumption until you enter yours.", FieldDecimal), boundPercent),
+		withDec(f("requested_memory_percent", 1, "Memory requested today", "% of allocatable", "For \"share\": the memory requests share. 70% is our assumption until you enter yours.", FieldDecimal), boundPercent),
+		adv(withInt(f("pods_today", 1, "Pods running today", "pods", "For \"per_pod\": all pods on the nodes now, meshed or not; 0 means the pods to mesh.", FieldInt), boundPodsToday)),
+		adv(withInt(f("app_cpu_m_per_pod", 1, "App CPU request per pod", "millicores", "For \"per_pod\": the average CPU request of a pod today.", FieldInt), boundAppCPUm)),
+		adv(withInt(f("app_memory_mi_per_pod", 1, "App memory request per pod", "MiB", "For \"per_pod\": the average memory request of a pod today.", FieldInt), boundAppMemMi)),
+		adv(withInt(f("daemonset_cpu_m_per_node", 1, "DaemonSet CPU per node", "millicores", "For \"per_pod\": requests of the DaemonSets on each node today (AKS system agents, monitoring).", FieldInt), boundAppCPUm)),
+		adv(withInt(f("daemonset_memory_mi_per_node", 1, "DaemonSet memory per node", "MiB", "For \"per_pod\": memory requests of the DaemonSets on each node today.", FieldInt), boundAppMemMi)),
 		{Key: "node_sku", Step: 1, Label: "Node size", Hint: "The VM size new nodes would use. Pick custom to enter your own.", Kind: FieldChoice, Choices: skus},
 		adv(withInt(f("custom_sku.vcpu", 1, "Custom size: vCPUs", "vCPU", "Only for a custom node size.", FieldInt), boundSKUvCPU)),
 		adv(withDec(f("custom_sku.memory_gib", 1, "Custom size: memory", "GiB", "Only for a custom node size.", FieldDecimal), boundSKUGiB)),
@@ -62,7 +70,18 @@ var InputFields = func() []InputField {
 		withInt(f("east_west_rps", 1, "East-west traffic", "requests/s", "Service-to-service requests per second, cluster-wide.", FieldInt), boundRPS),
 		withInt(f("hops_per_request", 1, "Hops per user request", "hops", "Average service-to-service calls one user request makes.", FieldInt), boundHops),
 		withInt(f("clusters", 1, "Clusters", "clusters", "How many clusters the services span.", FieldInt), boundClusters),
+		adv(withInt(f("churn_percent", 1, "Sidecar churn in a rollout", "% of sidecars", "Share of sidecars replaced in one rollout wave (maxUnavailable); AKS measured istiod at 0, 25 and 50%. 0 prices the steady state.", FieldInt), boundChurnPct)),
+		adv(withDec(f("churn_sidecars_per_second", 1, "Sidecar churn rate", "sidecars/s", "Sidecars started or stopped per second during rollouts; AKS measured 31.2-41.7/s. 0 prices the steady state.", FieldDecimal), boundChurnRate)),
 		f("cilium_cni", 1, "Cilium is already the CNI", "", "Azure CNI powered by Cilium runs today.", FieldBool),
+		adv(withInt(f("kubernetes_minor", 1, "Kubernetes version", "1.x", "The cluster's Kubernetes minor version, e.g. 33 for 1.33; 0 if unknown. Cilium mTLS needs 1.34+, Application Network 1.30+.", FieldInt), intBound{0, 99})),
+		adv(f("running.istio_addon", 1, "The Istio add-on runs today", "", "It cannot run beside self-managed Istio, App Routing Gateway API or Application Network.", FieldBool)),
+		adv(f("running.osm_addon", 1, "The OSM add-on runs today", "", "Retired 30 Sep 2027; it cannot run beside the Istio add-on.", FieldBool)),
+		adv(f("running.self_managed_istio", 1, "Self-managed Istio runs today", "", "", FieldBool)),
+		adv(f("running.app_routing_gateway_api", 1, "App Routing Gateway API runs today", "", "", FieldBool)),
+		adv(f("running.acns_l7_policies", 1, "ACNS L7 network policies are in use", "", "", FieldBool)),
+		adv(f("running.wireguard", 1, "WireGuard encryption (ACNS) is on", "", "", FieldBool)),
+		adv(f("running.private_cluster", 1, "The cluster is private", "", "Application Network does not support private clusters.", FieldBool)),
+		adv(f("running.windows_nodes", 1, "The cluster has Windows node pools", "", "Application Network supports Linux only.", FieldBool)),
 
 		f("needs.mtls", 2, "mTLS between all services is a hard compliance requirement", "", "Checklist question 2.", FieldBool),
 		f("needs.l7_split", 2, "We need per-service traffic splitting, not only at ingress", "", "Checklist question 3: e.g. 5% to v2 of an internal service.", FieldBool),
@@ -77,20 +96,28 @@ var InputFields = func() []InputField {
 		f("needs.tracing", 2, "We want spans without instrumenting applications", "", "Traces are priced only when this is set.", FieldBool),
 		f("needs.new_to_kubernetes", 2, "The team is still learning Kubernetes", "", "A mesh adds another layer of concepts.", FieldBool),
 		f("needs.prefer_managed", 2, "We prefer AKS-managed components", "", "Self-managed meshes are not covered by Microsoft support.", FieldBool),
+		f("needs.accept_preview", 2, "We accept preview features (no SLA) for production", "", "Application Network and Cilium mTLS are public previews; without this they are not advised for a production decision.", FieldBool),
 
 		withDec(f("latency_budget_p99_ms", 3, "Latency budget", "ms at p99", "The most latency the mesh may add to one user request.", FieldDecimal), boundBudget),
 		withInt(f("max_added_nodes", 3, "Nodes we can add", "nodes", "0 means no limit.", FieldInt), boundAddedNodes),
-		withDec(f("spare_cores", 3, "Spare CPU on today's nodes", "cores", "Unrequested CPU the mesh could use before nodes are added.", FieldDecimal), boundSpareCores),
+		withDec(f("spare_cores", 3, "Spare CPU on today's nodes", "cores", "Used only when \"how full are the nodes\" is spare: unrequested CPU the mesh could use before nodes are added.", FieldDecimal), boundSpareCores),
 		withDec(f("spare_gib", 3, "Spare memory on today's nodes", "GiB", "Unrequested memory the mesh could use.", FieldDecimal), boundSpareGiB),
 		{Key: "latency_source", Step: 3, Label: "Per-hop latency figures", Hint: "aks: measured by AKS (asm-1-22); upstream: istio.io.", Kind: FieldChoice, Choices: []string{LatencyAKS, LatencyUpstream}},
 		f("upgrade_window", 3, "Price an upgrade window", "", "Two control-plane revisions run side by side during a minor upgrade.", FieldBool),
-		adv(InputField{Key: "pricing.currency", Step: 3, Label: "Currency", Hint: "ISO 4217 code of the prices below.", Kind: FieldText, Min: "3", Max: "3"}),
+		f("no_ingress_gateway", 3, "Leave out the Istio add-on's ingress gateway", "", "The add-on's ingress gateway is opt-in; it is priced (2 replicas) unless you leave it out.", FieldBool),
+		adv(InputField{Key: "pricing.currency", Step: 3, Label: "Currency", Hint: "ISO 4217 code the results are shown in; prices are entered in USD and converted at the exchange rate.", Kind: FieldText, Min: "3", Max: "3"}),
 		adv(withDec(f("pricing.hours_per_month", 3, "Hours per month", "hours", "730 as OpenCost and infracost use.", FieldDecimal), boundHours)),
 		adv(withDec(f("pricing.cpu_ram_ratio", 3, "CPU to RAM price ratio", "r", "OpenCost's default 7.46 splits a node price into core-hours and GiB-hours.", FieldDecimal), boundRatio)),
 		adv(withDec(f("pricing.log_price_per_gb", 3, "Log price", "per GB", "Log Analytics analytics logs: 2.30.", FieldDecimal), boundPrice)),
 		adv(withDec(f("pricing.trace_price_per_gb", 3, "Trace price", "per GB", "", FieldDecimal), boundPrice)),
 		adv(withDec(f("pricing.metric_price_per_10m_samples", 3, "Metric price", "per 10M samples", "Azure Managed Prometheus: 0.16.", FieldDecimal), boundPrice)),
-		adv(withDec(f("pricing.acns_price_per_node_hour", 3, "ACNS price", "per node-hour", "Advanced Container Networking Services, for the Cilium option.", FieldDecimal), boundPrice)),
+		withDec(f("pricing.acns_price_per_node_hour", 3, "ACNS price", "USD per node-hour", "Advanced Container Networking Services, for the Cilium options: a paid add-on whose price the docs do not publish; 0 leaves it out (flagged).", FieldDecimal), boundPrice),
+		withDec(f("pricing.linkerd_license_per_cluster_month", 3, "Linkerd licence", "USD per cluster-month", "0: edge releases only. Stable builds need Buoyant Enterprise for Linkerd, about 2,000 per cluster-month for production (2024, S).", FieldDecimal), boundLicense),
+		withDec(f("pricing.agreement_discount_percent", 3, "Agreement discount on the node price", "%", "Your EA/MCA discount on the chosen node size's list price.", FieldDecimal), boundPercent),
+		adv(withDec(f("pricing.reserved_share_percent", 3, "Node-hours under reservations or savings plans", "%", "Share of node-hours your reservations or savings plan cover.", FieldDecimal), boundPercent)),
+		adv(withDec(f("pricing.reserved_discount_percent", 3, "Their discount", "%", "The reservation or savings-plan discount against pay-as-you-go.", FieldDecimal), boundPercent)),
+		adv(withDec(f("pricing.exchange_rate", 3, "Exchange rate", "currency per USD", "Prices here are USD; the rate converts results to the currency above. 0: none (USD).", FieldDecimal), boundRate)),
+		adv(InputField{Key: "pricing.exchange_rate_date", Step: 3, Label: "Exchange rate date", Hint: "When the rate was read, e.g. 2026-11-28.", Kind: FieldText, Min: "0", Max: "40"}),
 		adv(withDec(f("telemetry.trace_sampling_percent", 3, "Trace sampling", "%", "Istio's default is 1%.", FieldDecimal), boundSampling)),
 		adv(withInt(f("telemetry.scrape_interval_seconds", 3, "Scrape interval", "seconds", "", FieldInt), boundScrape)),
 		adv(withInt(f("telemetry.callees_per_service", 3, "Callees per service", "services", "Workload pairs = services x callees.", FieldInt), boundCallees)),
@@ -214,6 +241,9 @@ func (a *Assessment) FieldValue(key string) string {
 	case *bool:
 		return strconv.FormatBool(*p)
 	case *string:
+		if key == "fill_mode" && *p == "" {
+			return FillSpare // assessments saved before fill_mode gave spare room directly
+		}
 		return *p
 	}
 	return ""
@@ -288,6 +318,26 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.CiliumCNI
 	case "latency_budget_p99_ms":
 		return &a.LatencyBudget
+	case "fill_mode":
+		return &a.FillMode
+	case "requested_cpu_percent":
+		return &a.RequestedCPUPercent
+	case "requested_memory_percent":
+		return &a.RequestedMemoryPercent
+	case "pods_today":
+		return &a.PodsToday
+	case "app_cpu_m_per_pod":
+		return &a.AppCPUmPerPod
+	case "app_memory_mi_per_pod":
+		return &a.AppMemoryMiPerPod
+	case "daemonset_cpu_m_per_node":
+		return &a.DaemonSetCPUmPerNode
+	case "daemonset_memory_mi_per_node":
+		return &a.DaemonSetMemoryMiPerNode
+	case "churn_percent":
+		return &a.ChurnPercent
+	case "churn_sidecars_per_second":
+		return &a.ChurnPerSecond
 	case "spare_cores":
 		return &a.SpareCores
 	case "spare_gib":
@@ -296,6 +346,8 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.MaxAddedNodes
 	case "latency_source":
 		return &a.LatencySource
+	case "no_ingress_gateway":
+		return &a.NoIngressGateway
 	case "upgrade_window":
 		return &a.UpgradeWindow
 	case "needs.mtls":
@@ -322,6 +374,26 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.Needs.ObservabilityOnly
 	case "needs.new_to_kubernetes":
 		return &a.Needs.NewToKubernetes
+	case "needs.accept_preview":
+		return &a.Needs.AcceptPreview
+	case "kubernetes_minor":
+		return &a.KubernetesMinor
+	case "running.istio_addon":
+		return &a.Running.IstioAddon
+	case "running.osm_addon":
+		return &a.Running.OSMAddon
+	case "running.self_managed_istio":
+		return &a.Running.SelfManagedIstio
+	case "running.app_routing_gateway_api":
+		return &a.Running.AppRoutingGatewayAPI
+	case "running.acns_l7_policies":
+		return &a.Running.ACNSL7Policies
+	case "running.wireguard":
+		return &a.Running.WireGuard
+	case "running.private_cluster":
+		return &a.Running.PrivateCluster
+	case "running.windows_nodes":
+		return &a.Running.WindowsNodes
 	case "needs.prefer_managed":
 		return &a.Needs.PreferManaged
 	case "pricing.currency":
@@ -336,6 +408,18 @@ func (a *Assessment) fieldPtr(key string) any {
 		return &a.Pricing.TracePerGB
 	case "pricing.metric_price_per_10m_samples":
 		return &a.Pricing.MetricsPer10M
+	case "pricing.linkerd_license_per_cluster_month":
+		return &a.Pricing.LinkerdLicensePerClusterMonth
+	case "pricing.agreement_discount_percent":
+		return &a.Pricing.AgreementDiscountPercent
+	case "pricing.reserved_share_percent":
+		return &a.Pricing.ReservedSharePercent
+	case "pricing.reserved_discount_percent":
+		return &a.Pricing.ReservedDiscountPercent
+	case "pricing.exchange_rate":
+		return &a.Pricing.ExchangeRate
+	case "pricing.exchange_rate_date":
+		return &a.Pricing.ExchangeRateDate
 	case "pricing.acns_price_per_node_hour":
 		return &a.Pricing.ACNSPerNodeHour
 	case "telemetry.trace_sampling_percent":

@@ -29,10 +29,12 @@ func (m Money) MarshalJSON() ([]byte, error) {
 	b = append(b, '{')
 	b = appendDec(b, "nodes_added", m.NodesAdded, false)
 	b = appendDec(b, "requests", m.Requests, true)
+	b = appendDec(b, "planned", m.Planned, true)
 	b = appendDec(b, "usage", m.Usage, true)
 	b = appendDec(b, "telemetry", m.Telemetry, true)
 	b = appendDec(b, "fees", m.Fees, true)
 	b = appendDec(b, "total", m.Total, true)
+	b = appendDec(b, "invoice", m.Invoice, true)
 	return append(b, '}'), nil
 }
 

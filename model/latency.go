@@ -28,45 +28,8 @@ func (h hopLatency) scale(num, den int64) hopLatency {
 // latencyOf returns an option's added latency: hops x the per-hop figure.
 // Summing per-hop percentiles overstates the end-to-end percentile, so the
 // per-request figures are a conservative bound.
-func latencyOf(a Assessment, o *Option, l7 bool) Latency {
-	sidecar, sidecarSrc := sidecarAKS, "aks-istio-latency"
-	if a.LatencySource == LatencyUpstream {
-		sidecar, sidecarSrc = sidecarUpstream, "istio-perf-latency"
-	}
-	oneProxy := sidecar.scale(1, 2) // a waypoint or node Envoy is one proxy, not a pair
-	var h hopLatency
-	var srcs []string
-	var note string
-	switch o.latency {
-	case latencySidecar:
-		h, srcs = sidecar, []string{sidecarSrc}
-		note = "one sidecar pair per hop"
-	case latencyAmbient:
-		h, srcs = ambientL4, []string{"istio-perf-ambient"}
-		note = "two ztunnels per hop"
-		if l7 {
-			h = h.add(oneProxy)
-			srcs = append(srcs, "assumption")
-			note += "; plus one waypoint, taken as half a sidecar pair"
-		}
-	case latencyLinkerd:
-		h, srcs = sidecar.scale(linkerdNum, linkerdDen), []string{sidecarSrc, "linkerd-bench-2025"}
-		note = "the sidecar figure x 69.3/232.3, Linkerd's added p99 relative to Istio's in the 2025 benchmark"
-	case latencyCilium:
-		srcs = []string{"assumption"}
-		note = "eBPF at L4 taken as adding nothing measurable"
-		if l7 {
-			h = oneProxy
-			srcs = append(srcs, "acns-l7")
-			note += "; the node Envoy for L7 taken as half a sidecar pair"
-		}
-	default:
-		srcs = []string{"assumption"}
-		note = "no proxy between services"
-	}
-	if srcs[len(srcs)-1] != "assumption" {
-		srcs = append(srcs, "assumption") // p50: not published, bounded by p90
-	}
+func latencyOf(a Assessment, o *Option, l7 bool, f *figures) Latency {
+	h, srcs, note := latencyParts(a, o, l7, f)
 	hops := int64(a.Hops)
 	return Latency{
 		PerHopP50: usToMs(h.p50), PerHopP90: usToMs(h.p90), PerHopP99: usToMs(h.p99),
@@ -75,4 +38,74 @@ func latencyOf(a Assessment, o *Option, l7 bool) Latency {
 	}
 }
 
-func usToMs(us int64) decimal.Decimal { return decimal.New(us, -3) }
+// latencyHop is the per-hop figure alone, for ranges.
+func latencyHop(a Assessment, o *Option, l7 bool, f *figures) hopLatency {
+	h, _, _ := latencyParts(a, o, l7, f)
+	return h
+}
+
+func latencyParts(a Assessment, o *Option, l7 bool, f *figures) (hopLatency, []string, string) {
+	sidecar, sidecarSrc := sidecarAKS, "aks-istio-latency"
+	if a.LatencySource == LatencyUpstream {
+		sidecar, sidecarSrc = sidecarUpstream, "istio-perf-latency"
+	}
+	if f.hopP99 > 0 { // a drawn per-hop p99 for ranges
+		sidecar.p99 = f.hopP99
+	}
+	oneProxy := sidecar.scale(1, 2) // a waypoint or node Envoy is one proxy, not a pair
+	var h hopLatency
+	var srcs []string
+	var note string
+	lean := f.lean
+	switch o.latency {
+	case latencySidecar:
+		h = sidecar
+		if !lean {
+			srcs, note = []string{sidecarSrc}, "one sidecar pair per hop"
+		}
+	case latencyAmbient:
+		h = ambientL4
+		if !lean {
+			srcs, note = []string{"istio-perf-ambient"}, "two ztunnels per hop"
+		}
+		if l7 {
+			h = h.add(oneProxy)
+			if !lean {
+				srcs = append(srcs, "assumption")
+				note += "; plus one waypoint, taken as half a sidecar pair"
+			}
+		}
+	case latencyLinkerd:
+		h = sidecar.scale(linkerdNum, linkerdDen)
+		if !lean {
+			srcs = []string{sidecarSrc, "linkerd-bench-2025"}
+			note = "the sidecar figure x 69.3/232.3, Linkerd's added p99 relative to Istio's in the 2025 benchmark"
+		}
+	case latencyCilium:
+		if !lean {
+			srcs, note = []string{"assumption"}, "eBPF at L4 taken as adding nothing measurable"
+		}
+		if l7 {
+			h = oneProxy
+			if !lean {
+				srcs = append(srcs, "acns-l7")
+				note += "; the node Envoy for L7 taken as half a sidecar pair"
+			}
+		}
+	default:
+		if !lean {
+			srcs, note = []string{"assumption"}, "no proxy between services"
+		}
+	}
+	if !lean && srcs[len(srcs)-1] != "assumption" {
+		srcs = append(srcs, "assumption") // p50: not published, bounded by p90
+	}
+	return h, srcs, note
+}
+
+func usToMs(us int64) decimal.Decimal {
+	if us == 0 {
+		return decimal.Zero
+	}
+	return decimal.New(us, -3)
+}

@@ -137,6 +137,25 @@ spec:
 		}
 		ns.Evidence = []Snippet{sh("Policies in force", "kubectl get ciliumnetworkpolicies -n %s", phNamespace)}
 		ns.Rollback = []Snippet{sh("Remove the policy", "kubectl delete ciliumnetworkpolicy api-allow-get -n %s", phNamespace)}
+	case OptionAppNet:
+		ns.Pilot = []Snippet{
+			sh("Register the preview and install the CLI extension (az CLI 2.84.0+)", "az feature register --namespace Microsoft.AppLink --name PublicPreview\naz provider register --namespace Microsoft.AppLink\naz extension add --name appnet-preview"),
+			sh("Prerequisites on the cluster: OIDC issuer, Entra ID, Managed Gateway API", "az aks update --resource-group %s --name %s --enable-oidc-issuer --enable-aad --enable-gateway-api", phResourceGroup, cluster),
+			sh("Create the Application Network and join the cluster (self-managed upgrades)", "az appnet create -g %s -n <appnet> -l <location> --identity-type SystemAssigned\naz appnet member join -g %s --appnet-name <appnet> --member-name %s --member-resource-id $(az aks show -g %s -n %s --query id -o tsv) --upgrade-mode SelfManaged", phResourceGroup, phResourceGroup, cluster, phResourceGroup, cluster),
+			sh("Onboard one pilot namespace", "kubectl label namespace %s istio.io/dataplane-mode=ambient", phNamespace),
+		}
+		ns.Evidence = []Snippet{sh("Member joined; ztunnel and Istio CNI running", "az appnet member show -g %s --appnet-name <appnet> --member-name %s\nkubectl get pods -n applink-system", phResourceGroup, cluster)}
+		ns.Rollback = []Snippet{
+			sh("Take the namespace out of the mesh", "kubectl label namespace %s istio.io/dataplane-mode-", phNamespace),
+			sh("Leave the Application Network", "az appnet member remove -g %s --appnet-name <appnet> --member-name %s", phResourceGroup, cluster),
+		}
+	case OptionCiliumMTLS:
+		ns.Pilot = []Snippet{
+			sh("Enable ACNS with Cilium mTLS (preview; restarts the Cilium agent on every node)", "az feature register --namespace Microsoft.ContainerService --name AdvancedNetworkingmTLSPreview\naz aks update --resource-group %s --name %s --enable-acns --acns-transit-encryption-type mTLS", phResourceGroup, cluster),
+			sh("Enrol one pilot namespace", "kubectl label namespace %s io.cilium/mtls-enabled=true", phNamespace),
+		}
+		ns.Evidence = []Snippet{sh("ztunnel and SPIRE running", "kubectl get pods -n kube-system | grep -E 'ztunnel|spire'")}
+		ns.Rollback = []Snippet{sh("Take the namespace out of mTLS", "kubectl label namespace %s io.cilium/mtls-enabled-", phNamespace)}
 	case OptionIngressCanary:
 		ns.Pilot = []Snippet{
 			yaml("Send 10%% to the canary at the edge (HTTPRoute weights)", `apiVersion: gateway.networking.k8s.io/v1

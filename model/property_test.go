@@ -14,7 +14,7 @@ func randomAssessment(r *rand.Rand) Assessment {
 	a := DefaultAssessment()
 	a.Services = 1 + r.IntN(500)
 	a.Pods = r.IntN(3000)
-	a.Nodes = 1 + r.IntN(200)
+	a.Nodes = max(1+r.IntN(200), (a.Pods+a.MaxPodsPerNode-1)/a.MaxPodsPerNode)
 	a.NodeSKU = SKUs[r.IntN(len(SKUs))].Name
 	a.Namespaces = r.IntN(30)
 	a.EastWestRPS = r.IntN(50_000)
@@ -44,13 +44,18 @@ func TestCostIsMonotone(t *testing.T) {
 		for _, g := range grow {
 			b := a
 			g.f(&b)
+			if b.Validate() != nil {
+				continue // grown past what the nodes can hold: refused, not priced
+			}
 			bigger := mustCompute(t, b)
 			for j, o := range base.Options {
 				ob := bigger.Options[j]
 				require.False(t, ob.Monthly.Total.LessThan(o.Monthly.Total),
 					"%s: total fell from %s to %s when %s grew (case %d)", o.ID, o.Monthly.Total, ob.Monthly.Total, g.name, i)
 				require.False(t, ob.Monthly.Usage.LessThan(o.Monthly.Usage), "%s usage fell when %s grew", o.ID, g.name)
-				require.GreaterOrEqual(t, ob.AddedNodes, o.AddedNodes, "%s added nodes fell when %s grew", o.ID, g.name)
+				if g.name != "nodes" { // more nodes today bring more spare room, so fewer to add
+					require.GreaterOrEqual(t, ob.AddedNodes, o.AddedNodes, "%s added nodes fell when %s grew", o.ID, g.name)
+				}
 			}
 		}
 	}

@@ -36,24 +36,27 @@ type Check struct {
 // DecisionRecord is what a team decided, on which evidence, with which way
 // back. It is written once, into a "proposed" log entry, and never changed.
 type DecisionRecord struct {
-	Title          string    `json:"title"`
-	Cluster        string    `json:"cluster"`
-	ResourceGroup  string    `json:"resource_group"`
-	Option         string    `json:"option"` // a catalog option ID; "no-mesh" for no mesh
-	OptionName     string    `json:"option_name"`
-	Owner          string    `json:"owner"`
-	Approvers      []string  `json:"approvers"`
-	Scope          []string  `json:"scope"` // approved namespaces
-	Rationale      string    `json:"rationale"`
-	Evidence       []Check   `json:"evidence"`
-	Acceptance     []string  `json:"acceptance"`
-	Rollback       []string  `json:"rollback"`
-	ReviewBy       string    `json:"review_by"` // YYYY-MM-DD
-	Supersedes     string    `json:"supersedes,omitempty"`
-	Quorum         int       `json:"quorum,omitempty"` // distinct approvals needed; 0 means 1
-	AssessmentID   string    `json:"assessment_id"`
-	Recommendation string    `json:"recommendation"`     // the verdict's headline at proposal time
-	Estimate       *Estimate `json:"estimate,omitempty"` // inputs, figures and model version
+	Title         string   `json:"title"`
+	Cluster       string   `json:"cluster"`
+	ResourceGroup string   `json:"resource_group"`
+	Option        string   `json:"option"` // a catalog option ID; "no-mesh" for no mesh
+	OptionName    string   `json:"option_name"`
+	Owner         string   `json:"owner"`
+	Approvers     []string `json:"approvers"`
+	Scope         []string `json:"scope"` // approved namespaces
+	Rationale     string   `json:"rationale"`
+	Evidence      []Check  `json:"evidence"`
+	Acceptance    []string `json:"acceptance"`
+	Rollback      []string `json:"rollback"`
+	ReviewBy      string   `json:"review_by"` // YYYY-MM-DD
+	Supersedes    string   `json:"supersedes,omitempty"`
+	Quorum        int      `json:"quorum,omitempty"`
+	// PreviewAccepted records that the team accepts preview terms (no SLA)
+	// for a production decision on a preview option.
+	PreviewAccepted bool      `json:"preview_accepted,omitempty"` // distinct approvals needed; 0 means 1
+	AssessmentID    string    `json:"assessment_id"`
+	Recommendation  string    `json:"recommendation"`     // the verdict's headline at proposal time
+	Estimate        *Estimate `json:"estimate,omitempty"` // inputs, figures and model version
 }
 
 // Validate checks a record before it is proposed.
@@ -62,8 +65,10 @@ func (r DecisionRecord) Validate(today time.Time) error {
 	v.text("title", r.Title, 1, 200)
 	v.text("cluster", r.Cluster, 1, 100)
 	v.text("resource_group", r.ResourceGroup, 0, 100)
-	if _, ok := optionByID(r.Option); !ok {
-		v.add("option", "must be one of the six options")
+	if o, ok := optionByID(r.Option); !ok {
+		v.add("option", fmt.Sprintf("must be one of the %d options of the catalog", len(Catalog)))
+	} else if o.Preview && !r.PreviewAccepted {
+		v.add("preview_accepted", o.Name+" is a public preview (no SLA): acknowledge the preview terms to propose it for production")
 	}
 	v.text("owner", r.Owner, 1, 200)
 	v.text("rationale", r.Rationale, 1, 10_000)

@@ -22,7 +22,7 @@ func telemetryOf(a Assessment, o *Option, l7 bool) TelemetryEstimate {
 	t := a.Telemetry
 	p := a.Pricing
 	seconds := p.HoursPerMonth.Mul(secondsPerHour)
-	rpsSeconds := decimal.NewFromInt(int64(a.EastWestRPS)).Mul(seconds)
+	rpsSeconds := func() decimal.Decimal { return decimal.NewFromInt(int64(a.EastWestRPS)).Mul(seconds) }
 
 	perPair := o.MetricSeriesPerPair
 	spansPerHop := o.SpansPerHop
@@ -38,19 +38,22 @@ func telemetryOf(a Assessment, o *Option, l7 bool) TelemetryEstimate {
 		TracesCost:    decimal.Zero,
 		LogsCost:      decimal.Zero,
 	}
-	te.MetricSamplesPerMonth = decimal.NewFromInt(te.MetricSeries).Mul(seconds).Div(decimal.NewFromInt(int64(t.ScrapeSeconds)))
-	te.MetricsCost = te.MetricSamplesPerMonth.Shift(shiftTenMillion).Mul(p.MetricsPer10M)
+	te.MetricSamplesPerMonth, te.MetricsCost = decimal.Zero, decimal.Zero
+	if te.MetricSeries > 0 {
+		te.MetricSamplesPerMonth = decimal.NewFromInt(te.MetricSeries).Mul(seconds).Div(decimal.NewFromInt(int64(t.ScrapeSeconds)))
+		te.MetricsCost = te.MetricSamplesPerMonth.Shift(shiftTenMillion).Mul(p.MetricsPer10M)
+	}
 	if o.MetricSource != "" {
 		te.Sources = append(te.Sources, o.MetricSource, "price-prometheus")
 	}
 	if a.Needs.Tracing && spansPerHop > 0 {
-		te.SpansPerMonth = rpsSeconds.Mul(decimal.NewFromInt(spansPerHop)).Mul(t.TraceSamplingPercent).Shift(shiftPercent)
+		te.SpansPerMonth = rpsSeconds().Mul(decimal.NewFromInt(spansPerHop)).Mul(t.TraceSamplingPercent).Shift(shiftPercent)
 		te.TraceGB = te.SpansPerMonth.Mul(decimal.NewFromInt(int64(t.SpanBytes))).Shift(shiftGB)
 		te.TracesCost = te.TraceGB.Mul(p.TracePerGB)
 		te.Sources = append(te.Sources, o.SpanSource, "istio-trace-sampling")
 	}
 	if a.Needs.AuditLogs && o.AccessLogBytes > 0 {
-		te.AccessLogGB = rpsSeconds.Mul(decimal.NewFromInt(o.AccessLogBytes)).Shift(shiftGB)
+		te.AccessLogGB = rpsSeconds().Mul(decimal.NewFromInt(o.AccessLogBytes)).Shift(shiftGB)
 		te.LogsCost = te.AccessLogGB.Mul(p.LogPerGB)
 		te.Sources = append(te.Sources, o.AccessLogSource, "price-log-analytics")
 	}

@@ -32,12 +32,13 @@ type logIndex struct {
 	order            []string                      // record IDs, oldest proposal first
 	position         map[string]int                // record ID → index in order
 	text             map[string]string             // record ID → what text search looks in
+	costs            map[string]recordCost         // record ID → its option's signed monthly cost and inputs
 	latestCheckpoint int64
 }
 
 func newLogIndex() *logIndex {
 	keys := map[string]ed25519.PublicKey{}
-	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}}
+	return &logIndex{keys: keys, v: ledger.NewVerifier(keys), records: map[string]*model.RecordState{}, position: map[string]int{}, text: map[string]string{}, costs: map[string]recordCost{}}
 }
 
 // querier is a pool or a transaction.
@@ -59,6 +60,12 @@ func (ix *logIndex) put(id string, st model.RecordState) {
 		ix.position[id] = len(ix.order)
 		ix.order = append(ix.order, id)
 		ix.text[id] = st.SearchText()
+	}
+	if st.Record.Estimate != nil {
+		if c, ok := model.CostOf(st.Record); ok {
+			inputs := st.Record.Estimate.Assessment
+			ix.costs[id] = recordCost{cost: c, inputs: &inputs}
+		}
 	}
 	st.Record.Estimate = nil
 	for i := range st.History {
@@ -392,6 +399,47 @@ func (s *Store) Records(ctx context.Context) ([]model.RecordState, model.Integri
 	}
 	ix.mu.Unlock()
 	return out, integrity, nil
+}
+
+// recordCost is what the portfolio needs of a record's signed estimate.
+type recordCost struct {
+	cost   model.RecordCost
+	inputs *model.Assessment
+}
+
+// Portfolio lists the records the query selects (approved and proposed
+// ones unless it names a status) with the monthly cost each signed, from
+// the verified index.
+func (s *Store) Portfolio(ctx context.Context, q model.ArchiveQuery, today time.Time) ([]model.PortfolioRow, model.Integrity, error) {
+	integrity, err := s.refresh(ctx)
+	if err != nil {
+		return nil, integrity, err
+	}
+	ix := s.index
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	rows := []model.PortfolioRow{}
+	for _, id := range ix.order {
+		st := ix.records[id]
+		if q.Status == "" && st.Status != model.StatusApproved && st.Status != model.StatusProposed {
+			continue
+		}
+		if !q.Matches(st, ix.text[id], today) {
+			continue
+		}
+		c, ok := ix.costs[id]
+		if !ok {
+			continue
+		}
+		r := st.Record
+		status := st.Status
+		if !integrity.OK {
+			status = model.StatusIntegrityFailure
+		}
+		rows = append(rows, model.PortfolioRow{ID: id, Title: r.Title, Cluster: r.Cluster, Option: r.Option, OptionName: r.OptionName, Owner: r.Owner,
+			Status: status, ReviewBy: r.ReviewBy, Overdue: st.Overdue(today), DueSoon: st.DueWithin(today, 30), Cost: c.cost, Assessment: c.inputs})
+	}
+	return rows, integrity, nil
 }
 
 // QueryRecords filters, orders and pages the archive in memory, over the

@@ -26,7 +26,7 @@ func (s *Server) apiOpenAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // apiEstimate answers POST /api/v1/estimates: an assessment in, the full
-// comparison of every option out.
+// comparison of every option out; with ?ranges=true also P10 / P50 / P90.
 func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.decodeAssessment(w, r)
 	if !ok {
@@ -36,6 +36,14 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.fail(w, r, err)
 		return
+	}
+	if v := r.URL.Query().Get("ranges"); v == "true" || v == "1" {
+		rg, err := model.ComputeRanges(a)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		e.Ranges = &rg
 	}
 	s.writeJSON(w, http.StatusOK, e)
 }

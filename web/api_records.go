@@ -92,6 +92,8 @@ type ProposalDoc struct {
 	Rollback      []string      `json:"rollback"`
 	ReviewBy      string        `json:"review_by"`
 	Supersedes    string        `json:"supersedes"`
+	// PreviewAccepted acknowledges preview terms when the option is a preview.
+	PreviewAccepted bool `json:"preview_accepted"`
 }
 
 // apiProposeRecord answers POST /api/v1/records: the record is proposed
@@ -120,12 +122,18 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	ranges, err := model.ComputeRanges(saved.Assessment)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	est.Ranges = &ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(in.Title), Cluster: strings.TrimSpace(in.Cluster), ResourceGroup: strings.TrimSpace(in.ResourceGroup),
 		Option: in.Option, Owner: strings.TrimSpace(in.Owner), Approvers: in.Approvers, Quorum: in.Quorum, Scope: in.Scope,
 		Rationale: strings.TrimSpace(in.Rationale), Evidence: in.Evidence, Acceptance: in.Acceptance, Rollback: in.Rollback,
 		ReviewBy: strings.TrimSpace(in.ReviewBy), Supersedes: strings.TrimSpace(in.Supersedes),
-		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est,
+		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est, PreviewAccepted: in.PreviewAccepted,
 	}
 	if o, ok := est.Option(rec.Option); ok {
 		rec.OptionName = o.Name

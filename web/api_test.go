@@ -79,12 +79,12 @@ func TestEstimateAPI(t *testing.T) {
 	var e model.Estimate
 	require.NoError(t, json.Unmarshal(body, &e))
 	assert.Equal(t, model.ModelVersion, e.ModelVersion)
-	require.Len(t, e.Options, 6)
+	require.Len(t, e.Options, len(model.Catalog))
 	var ids []string
 	for _, o := range e.Options {
 		ids = append(ids, o.ID)
 	}
-	assert.Equal(t, []string{"istio-sidecar", "istio-ambient", "linkerd", "cilium", "ingress-canary", "no-mesh"}, ids)
+	assert.Equal(t, []string{"istio-sidecar", "istio-ambient", "linkerd", "cilium", "ingress-canary", "no-mesh", "appnet-ambient", "cilium-mtls"}, ids)
 	sidecar, _ := e.Option(model.OptionIstioSidecar)
 	assert.Equal(t, "10", sidecar.Components[0].Requests.CPUCores.String(), "the seed anchor survives the round trip")
 	assert.Equal(t, "12.5", sidecar.Components[0].Requests.MemoryGiB.String())
@@ -100,6 +100,33 @@ func TestEstimateAPI(t *testing.T) {
 
 // No malformed body makes the API answer 500: each gets a 4xx
 // problem+json that names a field.
+// Ranges come on request, the same for the same input; 100,000 pods on one
+// node is refused naming the field.
+func TestEstimateAPIRanges(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	in := `{"title":"payments","pods":400,"nodes":10,"east_west_rps":200000}`
+	resp, body := post(t, ts.URL+"/api/v1/estimates", "application/json", in)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	assert.NotContains(t, string(body), `"ranges"`, "ranges only when asked for")
+
+	var first, second model.Estimate
+	resp, body = post(t, ts.URL+"/api/v1/estimates?ranges=true", "application/json", in)
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	require.NoError(t, json.Unmarshal(body, &first))
+	require.NotNil(t, first.Ranges)
+	require.Len(t, first.Ranges.Options, len(model.Catalog))
+	side, ok := first.Ranges.Option(model.OptionIstioSidecar)
+	require.True(t, ok)
+	assert.True(t, side.Monthly.P90.GreaterThan(side.Monthly.P10))
+	_, body = post(t, ts.URL+"/api/v1/estimates?ranges=1", "application/json", in)
+	require.NoError(t, json.Unmarshal(body, &second))
+	assert.Equal(t, first.Ranges.Options, second.Ranges.Options)
+
+	resp, body = post(t, ts.URL+"/api/v1/estimates", "application/json", `{"pods":100000,"nodes":1}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, string(body), "100000 pods cannot run on 1 node(s)")
+}
+
 func TestEstimateAPIRejectsBadBodiesClearly(t *testing.T) {
 	_, ts := newServer(t, web.Config{MaxBodyBytes: 4096})
 	corpus := []struct {
@@ -168,7 +195,7 @@ func TestCatalogAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	var doc model.CatalogDoc
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&doc))
-	assert.Len(t, doc.Options, 6)
+	assert.Len(t, doc.Options, len(model.Catalog))
 	assert.Len(t, doc.SKUs, len(model.SKUs))
 	assert.Equal(t, 100, doc.Defaults.Pods)
 	for _, o := range doc.Options {

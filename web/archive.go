@@ -56,6 +56,7 @@ func (s *Server) proposeForm(w http.ResponseWriter, r *http.Request) {
 func prefillFrom(f *views.ProposeForm, r model.DecisionRecord) {
 	f.Title, f.Cluster, f.ResourceGroup, f.Option, f.Owner = r.Title, r.Cluster, r.ResourceGroup, r.Option, r.Owner
 	f.Approvers, f.Scope, f.Quorum = strings.Join(r.Approvers, ", "), strings.Join(r.Scope, ", "), strconv.Itoa(r.NeededApprovals())
+	f.PreviewAccepted = r.PreviewAccepted
 	f.Rationale = r.Rationale
 	f.Acceptance = strings.Join(r.Acceptance, "\n")
 	f.Rollback = strings.Join(r.Rollback, "\n")
@@ -89,13 +90,17 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	f := views.ProposeForm{AssessmentID: an.saved.ID, Title: pf.Get("title"), Cluster: pf.Get("cluster"), ResourceGroup: pf.Get("resource_group"),
 		Option: pf.Get("option"), Owner: pf.Get("owner"), Approvers: pf.Get("approvers"), Scope: pf.Get("scope"), Rationale: pf.Get("rationale"),
 		Evidence: pf.Get("evidence"), Acceptance: pf.Get("acceptance"), Rollback: pf.Get("rollback"), ReviewBy: pf.Get("review_by"),
-		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum")}
+		Supersedes: pf.Get("supersedes"), Quorum: pf.Get("quorum"), PreviewAccepted: pf.Get("preview_accepted") == "true"}
+	// The record signs the estimate with its P10–P90 ranges, which the
+	// portfolio adds up.
+	signed := an.est
+	signed.Ranges = &an.ranges
 	rec := model.DecisionRecord{
 		Title: strings.TrimSpace(f.Title), Cluster: strings.TrimSpace(f.Cluster), ResourceGroup: strings.TrimSpace(f.ResourceGroup),
 		Option: f.Option, Owner: strings.TrimSpace(f.Owner), Approvers: splitList(f.Approvers), Scope: splitList(f.Scope),
 		Rationale: strings.TrimSpace(f.Rationale), Acceptance: lines(f.Acceptance), Rollback: lines(f.Rollback),
 		ReviewBy: strings.TrimSpace(f.ReviewBy), Supersedes: strings.TrimSpace(f.Supersedes),
-		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &an.est,
+		AssessmentID: an.saved.ID, Recommendation: an.rec.Headline, Estimate: &signed, PreviewAccepted: f.PreviewAccepted,
 	}
 	for _, l := range lines(f.Evidence) {
 		name, cmd, ok := strings.Cut(l, "|")

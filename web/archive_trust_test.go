@@ -274,3 +274,24 @@ func TestReviewCadence(t *testing.T) {
 	assert.Contains(t, body, "PCI scope, reviewed every quarter", "prefilled from the record")
 	assert.Contains(t, body, "bo@example.com")
 }
+
+// A production decision for a preview option must acknowledge preview
+// terms; the acknowledgement is signed into the record.
+func TestPreviewNeedsAcknowledgement(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	anaTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect)
+	form := proposal()
+	form.Set("option", model.OptionAppNet)
+	resp, body := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, `data-testid="error-preview_accepted"`)
+	assert.Contains(t, body, "is a public preview (no SLA)")
+	form.Set("preview_accepted", "true")
+	resp, _ = as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", form)
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	_, body = as(t, anaTok, "GET", ts.URL+resp.Header.Get("Location"), nil)
+	assert.Contains(t, body, `data-testid="preview-accepted"`)
+}

@@ -67,7 +67,7 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 	}
 	want := map[string]model.Role{
 		"GET /healthz": "", "GET /readyz": "", "GET /metrics": "", "GET /static/*": "", "GET /api/v1/openapi.json": "", "GET /api/v1/catalog": "",
-		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "",
+		"GET /": "", "GET /login": "", "POST /login": "", "POST /logout": "", "GET /assumptions": "",
 		"GET /assessments/new": model.RoleArchitect, "POST /assessments": model.RoleArchitect,
 		"GET /assessments/{id}":              model.RoleViewer,
 		"GET /assessments/{id}/steps/{step}": model.RoleArchitect, "POST /assessments/{id}/steps/{step}": model.RoleArchitect,
@@ -79,7 +79,9 @@ func TestEveryRouteHasAPolicy(t *testing.T) {
 		"POST /api/v1/assessments": model.RoleArchitect, "GET /api/v1/assessments/{id}": model.RoleViewer, "GET /api/v1/records": model.RoleViewer,
 		"POST /api/v1/records": model.RoleArchitect, "GET /api/v1/records/{rid}": model.RoleViewer, "POST /api/v1/records/{rid}/approve": model.RoleApprover, "POST /api/v1/records/{rid}/reject": model.RoleApprover,
 		"POST /api/v1/records/{rid}/check": model.RoleArchitect,
-		"GET /assessments/{id}/propose":    model.RoleArchitect, "POST /assessments/{id}/propose": model.RoleArchitect,
+		"GET /portfolio":                   model.RoleViewer, "GET /portfolio.csv": model.RoleViewer, "GET /api/v1/portfolio": model.RoleViewer,
+		"GET /admin/prices": model.RoleAdmin, "POST /admin/prices": model.RoleAdmin,
+		"GET /assessments/{id}/propose": model.RoleArchitect, "POST /assessments/{id}/propose": model.RoleArchitect,
 		"GET /import": model.RoleArchitect, "POST /import": model.RoleArchitect, "POST /import/start": model.RoleArchitect,
 		"GET /archive": model.RoleViewer, "GET /archive/verify": model.RoleViewer, "GET /archive/{rid}": model.RoleViewer,
 		"GET /archive/{rid}/record.md": model.RoleViewer, "POST /archive/{rid}/approve": model.RoleApprover, "POST /archive/{rid}/reject": model.RoleApprover,

@@ -24,6 +24,8 @@ var optionColors = map[string]string{
 	model.OptionCilium:        "#bc4c00",
 	model.OptionIngressCanary: "#9a6700",
 	model.OptionNoMesh:        "#57606a",
+	model.OptionAppNet:        "#0a7e8c",
+	model.OptionCiliumMTLS:    "#cf222e",
 }
 
 // costChart draws monthly total against pods (log scale) for every option,

@@ -186,6 +186,7 @@ func FuzzPostedBytes(f *testing.F) {
 		"/api/v1/records/{rid}/approve":  {"note": {"fine"}},
 		"/api/v1/records/{rid}/reject":   {"note": {"not yet"}},
 		"/api/v1/records/{rid}/check":    {"tolerance": {"25"}, "sign": {"true"}},
+		"/admin/prices":                  {"pricing.currency": {"EUR"}, "pricing.exchange_rate": {"0.92"}, "pricing.exchange_rate_date": {"2026-11-28"}},
 	}
 	var targets []fuzzTarget
 	for _, rt := range srv.RouteTable() {

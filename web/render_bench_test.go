@@ -14,8 +14,8 @@ import (
 )
 
 // BenchmarkResultsRender measures the results page server-side for a
-// typical assessment: estimate, recommendation with its flips, growth
-// curves, the view model and the templ render. Storage is left out.
+// typical assessment: estimate, ranges, recommendation with its flips,
+// growth curves, the view model and the templ render. Storage is left out.
 func BenchmarkResultsRender(b *testing.B) {
 	srv, err := New(nil, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
 	if err != nil {
@@ -28,15 +28,10 @@ func BenchmarkResultsRender(b *testing.B) {
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
-		est, err := model.Compute(a)
+		an, err := analyseSaved(saved)
 		if err != nil {
 			b.Fatal(err)
 		}
-		curves, err := model.ComputeCurves(a)
-		if err != nil {
-			b.Fatal(err)
-		}
-		an := analysis{saved: saved, est: est, rec: model.Recommend(a, est), curves: curves}
 		buf.Reset()
 		if err := views.Results(srv.page(httptest.NewRequest("GET", "/", nil), "Results", "new"), resultsView(an)).Render(context.Background(), &buf); err != nil {
 			b.Fatal(err)

@@ -83,6 +83,11 @@ type Store interface {
 	ExportBundle(ctx context.Context, w io.Writer) error
 	Keys(ctx context.Context) ([]ledger.PublicKey, error)
 	SigningKeyID() string
+	// Portfolio lists approved and proposed records with their signed costs.
+	Portfolio(ctx context.Context, q model.ArchiveQuery, today time.Time) ([]model.PortfolioRow, model.Integrity, error)
+	// CurrentPrices and SetPrices keep the organisation's price book.
+	CurrentPrices(ctx context.Context) (model.PriceBook, bool, error)
+	SetPrices(ctx context.Context, p model.Pricing, by string) error
 	// LogStats counts appended entries and the distinct integrity failures
 	// this process has seen.
 	LogStats() (appended, integrityFailures int64)
@@ -194,6 +199,7 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/api/v1/keys", anyone, s.apiKeys),
 
 		app("GET", "/", anyone, s.home),
+		app("GET", "/assumptions", anyone, s.assumptions),
 		app("GET", "/login", anyone, s.loginPage),
 		app("POST", "/login", anyone, s.login),
 		app("POST", "/logout", anyone, s.logout),
@@ -213,6 +219,8 @@ func (s *Server) RouteTable() []Route {
 		app("GET", "/assessments/{id}/propose", a, s.proposeForm),
 		app("POST", "/assessments/{id}/propose", a, s.propose),
 		app("GET", "/archive", v, s.archive),
+		app("GET", "/portfolio", v, s.portfolioPage),
+		app("GET", "/portfolio.csv", v, s.portfolioCSV),
 		app("GET", "/archive/verify", v, s.verifyPage),
 		app("GET", "/archive/{rid}", v, s.record),
 		app("GET", "/archive/{rid}/record.md", v, s.recordMADR),
@@ -227,11 +235,14 @@ func (s *Server) RouteTable() []Route {
 		private(app("POST", "/admin/users", ad, s.addUser)),
 		private(app("POST", "/admin/users/{id}/role", ad, s.setRole)),
 		private(app("GET", "/admin/audit", ad, s.auditTrail)),
+		private(app("GET", "/admin/prices", ad, s.pricesPage)),
+		private(app("POST", "/admin/prices", ad, s.setPrices)),
 
 		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
 		app("POST", "/api/v1/assessments", a, s.apiCreateAssessment),
 		app("GET", "/api/v1/assessments/{id}", v, s.apiGetAssessment),
 		app("GET", "/api/v1/records", v, s.apiListRecords),
+		app("GET", "/api/v1/portfolio", v, s.apiPortfolio),
 		app("POST", "/api/v1/records", a, s.apiProposeRecord),
 		app("GET", "/api/v1/records/{rid}", v, s.apiGetRecord),
 		app("POST", "/api/v1/records/{rid}/approve", ap, s.apiApprove),

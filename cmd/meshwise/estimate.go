@@ -58,6 +58,11 @@ func runEstimate(_ context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return usageError{"estimate: " + describeInvalid(err)}
 	}
+	ranges, err := model.ComputeRanges(a)
+	if err != nil {
+		return usageError{"estimate: " + describeInvalid(err)}
+	}
+	e.Ranges = &ranges
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -67,8 +72,11 @@ func runEstimate(_ context.Context, args []string, stdin io.Reader, stdout, stde
 		}
 	case "csv":
 		w := csv.NewWriter(stdout)
-		_ = w.Write(model.ComparisonHeader)
-		_ = w.WriteAll(e.ComparisonRows())
+		_ = w.Write(append(append([]string{}, model.ComparisonHeader...), model.RangeHeader...))
+		for _, row := range e.ComparisonRows() {
+			_ = w.Write(append(row, ranges.Row(row[0])...))
+		}
+		w.Flush()
 		if err := w.Error(); err != nil {
 			return err
 		}
@@ -135,12 +143,15 @@ func (b budgets) check(e model.Estimate, stderr io.Writer) error {
 func writeTable(w io.Writer, e model.Estimate) {
 	fmt.Fprintf(w, "meshwise estimate — %s on %s, model %s, money in %s per month\n\n", e.Assessment.Title, e.SKU.Name, e.ModelVersion, e.Currency)
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "option\tcores\tGiB\t+nodes\tnodes $\trequests $\tusage $\ttelemetry $\ttotal $\tp99 ms\tmanaged\t")
+	fmt.Fprintln(tw, "option\tplanned cores\tplanned GiB\tcores at defaults\t+nodes\tnodes $\tplanned $\tusage $\ttelemetry $\ttotal $\ttotal P10–P90 $\tp99 ms\tp99 P10–P90\tmanaged\t")
 	for _, r := range e.ComparisonRows() {
 		// columns of model.ComparisonHeader
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r[0], r[1], r[2], r[5], r[6], r[7], r[8], r[9], r[11], r[14], r[15])
+		g := e.Ranges.Row(r[0]) // columns of model.RangeHeader
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r[0], r[18], r[19], r[1], r[5], r[6], r[20], r[8], r[9], r[11],
+			g[6]+"–"+g[8], r[14], g[9]+"–"+g[11], r[15])
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "\nSpare room today: %s.\n", e.Room.Derivation)
 }
 
 func describeInvalid(err error) string {

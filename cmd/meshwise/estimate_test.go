@@ -74,10 +74,16 @@ func TestEstimateCommandOutputsAgree(t *testing.T) {
 	rows, err := csv.NewReader(&cs).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 1+len(e.Options))
-	assert.Equal(t, model.ComparisonHeader, rows[0])
+	assert.Equal(t, append(append([]string{}, model.ComparisonHeader...), model.RangeHeader...), rows[0])
+	require.NotNil(t, e.Ranges, "JSON carries the ranges")
+	n := len(model.ComparisonHeader)
 	for i, o := range e.Options {
 		assert.Equal(t, o.ID, rows[i+1][0])
 		assert.Equal(t, o.Monthly.Total.StringFixed(2), rows[i+1][11])
+		rg, ok := e.Ranges.Option(o.ID)
+		require.True(t, ok)
+		assert.Equal(t, rg.Monthly.P10.StringFixed(2), rows[i+1][n+6], "CSV and JSON agree on the ranges")
+		assert.Equal(t, rg.Monthly.P90.StringFixed(2), rows[i+1][n+8])
 	}
 }
 

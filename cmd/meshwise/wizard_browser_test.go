@@ -111,6 +111,28 @@ func TestBrowserWizardToResults(t *testing.T) {
 		require.NoError(t, chromedp.Run(ctx, chromedp.Text(`[data-testid="total-`+o.ID+`"]`, &shown, chromedp.ByQuery)))
 		assert.Equal(t, o.Monthly.Total.StringFixed(2), shown, "monthly total of %s", o.ID)
 	}
+	// Ranges, the price basis and the spare room are on the page, and the
+	// ranges equal the JSON download's.
+	require.NotNil(t, saved.Estimate.Ranges)
+	for _, o := range saved.Estimate.Ranges.Options {
+		var shown string
+		require.NoError(t, chromedp.Run(ctx, chromedp.Text(`[data-testid="total-range-`+o.ID+`"]`, &shown, chromedp.ByQuery)))
+		assert.Equal(t, o.Monthly.P10.StringFixed(0)+"–"+o.Monthly.P90.StringFixed(0), shown, "range of %s", o.ID)
+	}
+	var basis, room, method string
+	var previews, tooSmall int
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Text(`[data-testid="price-basis"]`, &basis, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="room"]`, &room, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="money-method"]`, &method, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid^="preview-"]').length`, &previews),
+		chromedp.Evaluate(`document.querySelectorAll('.badge.too-small').length`, &tooSmall),
+	))
+	assert.Contains(t, basis, "Standard_D4s_v5 at 0.192 USD per hour (East US, 2025-12-01")
+	assert.Contains(t, room, "70% requested today")
+	assert.Contains(t, method, "whole added nodes")
+	assert.Equal(t, 2, previews, "Application Network and Cilium mTLS are flagged as previews")
+	assert.Positive(t, tooSmall, "Linkerd's 20Mi HA proxy request is below its measured working set")
 	var charts int
 	require.NoError(t, chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('figure.chart svg[role=img] title').length`, &charts)))
 	assert.GreaterOrEqual(t, charts, 2, "both charts render as titled SVG")
@@ -169,6 +191,27 @@ func TestBrowserWizardShowsFieldMessages(t *testing.T) {
 		chromedp.Text(`[data-testid="error-nodes"]`, &nodesMsg, chromedp.ByQuery),
 	))
 	assert.Equal(t, "Nodes today must be a whole number from 1 to 5000 (got 0)", nodesMsg)
+
+	// A cluster that cannot exist is refused, not priced: 100,000 pods on
+	// one node, and requests today beyond what the nodes offer.
+	var impossible, tooFull string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.SetValue(`[name="pods"]`, "100000", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "1", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-pods"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-pods"]`, &impossible, chromedp.ByQuery),
+		shot.take("step1-impossible"),
+		chromedp.SetValue(`[name="pods"]`, "100", chromedp.ByQuery),
+		chromedp.SetValue(`[name="nodes"]`, "6", chromedp.ByQuery),
+		chromedp.SetValue(`[name="fill_mode"]`, "per_pod", chromedp.ByQuery),
+		chromedp.SetValue(`[name="app_cpu_m_per_pod"]`, "250", chromedp.ByQuery),
+		chromedp.Click(`[data-testid="next"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-testid="error-app_cpu_m_per_pod"]`, chromedp.ByQuery),
+		chromedp.Text(`[data-testid="error-app_cpu_m_per_pod"]`, &tooFull, chromedp.ByQuery),
+	))
+	assert.Contains(t, impossible, "100000 pods cannot run on 1 node(s)")
+	assert.Contains(t, tooFull, "exceed the allocatable CPU of 6 node(s) (23.16 cores)")
 }
 
 type estimateDoc struct {
@@ -183,4 +226,26 @@ func fetchEstimateDoc(t *testing.T, u, token string) estimateDoc {
 	var doc estimateDoc
 	require.NoError(t, json.Unmarshal([]byte(body), &doc))
 	return doc
+}
+
+// The assumptions page lists every default to anyone, assumptions marked A.
+func TestBrowserAssumptionsPage(t *testing.T) {
+	db := storetest.NewDatabase(t)
+	s := startServer(t, db, nil)
+	waitReady(t, s, 20*time.Second)
+	ctx := newBrowser(t)
+	shot := newShots(t, "assumptions")
+	var rows, assumed int
+	var scrape string
+	require.NoError(t, chromedp.Run(ctx,
+		chromedp.Navigate(s.URL+"/assumptions"),
+		chromedp.WaitVisible(`[data-testid="assumptions"]`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="assumptions"] tbody tr').length`, &rows),
+		chromedp.Evaluate(`document.querySelectorAll('[data-testid="assumptions"] tr[data-status="A"] .badge.assumption').length`, &assumed),
+		chromedp.Evaluate(`[...document.querySelectorAll('[data-testid="assumptions"] tbody tr')].find(r => r.textContent.includes('Scrape interval')).dataset.status`, &scrape),
+		shot.take("assumptions"),
+	))
+	assert.Equal(t, len(model.Assumptions()), rows)
+	assert.Greater(t, assumed, 10)
+	assert.Equal(t, model.StatusAssumption, scrape, "the unsourced scrape interval is shown as an assumption")
 }

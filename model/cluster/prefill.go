@@ -169,6 +169,8 @@ func (inv *Inventory) Prefill() (Prefill, error) {
 		}
 		a.SpareCores = decimal.NewFromInt(max(inv.AllocCPUm-reqCPU, 0)).Shift(-3).Round(2)
 		a.SpareGiB = decimal.NewFromInt(max(inv.AllocMemB-reqMem, 0)).Div(decimal.NewFromInt(1 << 30)).Round(2)
+		a.FillMode = model.FillSpare // the spare room below is measured, not the default share
+		set("fill_mode", Derived, "spare room measured from the pod list")
 		set("spare_cores", Derived, "the nodes' allocatable CPU less every pod's requests")
 		set("spare_gib", Derived, "the nodes' allocatable memory less every pod's requests")
 	}
