@@ -299,7 +299,7 @@ func TestSignedOutSessionStaysOver(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, found)
 	require.NoError(t, a.Sessions().DeleteCtx(ctx, token)) // signed out on a
-	time.Sleep(100 * time.Millisecond) // b receives the notice; the commit must not rely on it
+	time.Sleep(100 * time.Millisecond)                     // b receives the notice; the commit must not rely on it
 	// b's request ends and commits (its expiry moved on by over a minute).
 	require.NoError(t, onB.CommitCtx(ctx, token, []byte("u"), time.Now().Add(2*time.Hour)))
 	for _, st := range []*store.Store{a, b} {
