@@ -13,6 +13,8 @@ COPY --from=build /out/meshwise /usr/local/bin/meshwise
 # volume mounted there starts writable.
 COPY --from=build --chown=65532:65532 /out/data /data
 ENV MESHWISE_SIGNING_KEY_FILE=/data/signing.key
+# Numeric, so Kubernetes can prove runAsNonRoot without reading /etc/passwd.
+USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/meshwise"]
 CMD ["serve"]

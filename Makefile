@@ -6,7 +6,7 @@ BIN     := bin/meshwise
 TESTDB  := .local/pg-test
 GOFILES  = $(shell find . -name '*.go' -not -path './.local/*' -not -path './bin/*')
 
-.PHONY: run test build stop-db generate fmt-check vet templ-check browser bench fuzz clean
+.PHONY: run test build stop-db generate fmt-check vet templ-check browser bench bench-load fuzz clean
 
 ## run: serve on :8080 (MESHWISE_ADDR), starting a private PostgreSQL in .local/pg unless DATABASE_URL is set
 run: build
@@ -58,6 +58,16 @@ browser:
 ## bench: the benchmarks reported in docs/BENCHMARKS.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./model/ ./ledger/ ./web/
+
+## bench-load: meshwise against a bare handler, separate processes on 127.0.0.1, one load generator (wrk if installed); BENCH_LOAD_FLAGS="-profile .local/profiles" adds CPU profiles
+BENCHDB := .local/pg-bench
+bench-load: build
+	$(GO) build -o bin/loadbench ./cmd/loadbench
+	@./$(BIN) devdb remove -dir $(BENCHDB)
+	@app=$$(./$(BIN) devdb start -ephemeral -dir $(BENCHDB) -role app); \
+	trap './$(BIN) devdb remove -dir $(BENCHDB)' EXIT; \
+	owner=$$(./$(BIN) devdb start -ephemeral -dir $(BENCHDB) -role owner); \
+	./bin/loadbench -meshwise ./$(BIN) -database "$$app" -migrate-database "$$owner" $(BENCH_LOAD_FLAGS)
 
 clean:
 	rm -rf bin

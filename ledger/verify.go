@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // EventKeyRotated is the event of an entry that introduces a new signing
@@ -99,41 +100,74 @@ func (v *Verifier) Add(envelope []byte) (Header, []byte, error) {
 	if err := json.Unmarshal(env.Payload, &h); err != nil {
 		return Header{}, nil, v.Fail(seq, "entry %d: the payload is not a log entry", seq)
 	}
+	signers := make([]string, len(env.Signatures))
+	for i, sig := range env.Signatures {
+		signers[i] = sig.KeyID
+	}
+	if err := v.accept(envelope, h, signers); err != nil {
+		return Header{}, nil, err
+	}
+	return h, env.Payload, nil
+}
+
+// AddSealed adds an entry this process has just sealed with keys it holds:
+// its signatures are not checked again (the signer made them a moment ago),
+// but everything else is, as in Add — above all that every signer is a key
+// the log trusts, so a key file swapped without a rotation signs nothing.
+func (v *Verifier) AddSealed(envelope []byte, h Header, signers []string) error {
+	if v.failed != nil {
+		return v.failed
+	}
+	for _, id := range signers {
+		if _, ok := v.keys[id]; !ok {
+			return v.Fail(v.tree.Size(), "entry %d: signed by unknown key %s", v.tree.Size(), id)
+		}
+	}
+	return v.accept(envelope, h, signers)
+}
+
+// accept applies the checks that do not need the signatures' bytes: trust,
+// position, link, and a rotation's new key; then grows the tree.
+func (v *Verifier) accept(envelope []byte, h Header, signers []string) error {
+	seq := v.tree.Size()
+	if len(signers) == 0 {
+		return v.Fail(seq, "entry %d: the envelope has no signature", seq)
+	}
 	if seq == 0 {
-		v.trust(env.Signatures[0].KeyID)
+		v.trust(signers[0])
 	}
 	vouched := false
-	for _, sig := range env.Signatures {
-		if _, ok := v.trusted[sig.KeyID]; ok {
+	for _, id := range signers {
+		if _, ok := v.trusted[id]; ok {
 			vouched = true
-		} else if !(h.Event == EventKeyRotated && sig.KeyID == h.KeyID) {
-			return Header{}, nil, v.Fail(seq, "entry %d: signed by key %s, which no earlier entry introduced", seq, sig.KeyID)
+		} else if !(h.Event == EventKeyRotated && id == h.KeyID) {
+			return v.Fail(seq, "entry %d: signed by key %s, which no earlier entry introduced", seq, id)
 		}
 	}
 	if !vouched {
-		return Header{}, nil, v.Fail(seq, "entry %d: not signed by any trusted key", seq)
+		return v.Fail(seq, "entry %d: not signed by any trusted key", seq)
 	}
 	switch {
 	case h.Seq > seq:
-		return Header{}, nil, v.Fail(seq, "entry %d is missing: the entry at position %d says it is %d", seq, seq, h.Seq)
+		return v.Fail(seq, "entry %d is missing: the entry at position %d says it is %d", seq, seq, h.Seq)
 	case h.Seq < seq:
-		return Header{}, nil, v.Fail(seq, "entries out of order: position %d holds entry %d", seq, h.Seq)
+		return v.Fail(seq, "entries out of order: position %d holds entry %d", seq, h.Seq)
 	case h.Prev != v.prev:
-		return Header{}, nil, v.Fail(seq, "entry %d: its chain link names %s, but entry %d hashes to %s", seq, short(h.Prev), seq-1, short(v.prev))
+		return v.Fail(seq, "entry %d: its chain link names %s, but entry %d hashes to %s", seq, short(h.Prev), seq-1, short(v.prev))
 	}
 	if h.Event == EventKeyRotated {
 		pub, ok := v.keys[h.KeyID]
-		if !ok || KeyID(h.NewKey) != h.KeyID || !bytes.Equal(pub, h.NewKey) || !signedBy(env, h.KeyID) {
-			return Header{}, nil, v.Fail(seq, "entry %d: the key rotation to %s is not signed by the new key it names", seq, h.KeyID)
+		if !ok || KeyID(h.NewKey) != h.KeyID || !bytes.Equal(pub, h.NewKey) || !slices.Contains(signers, h.KeyID) {
+			return v.Fail(seq, "entry %d: the key rotation to %s is not signed by the new key it names", seq, h.KeyID)
 		}
 		v.trust(h.KeyID)
 	}
 	leaf := LeafHash(envelope)
 	if _, err := v.tree.Append(leaf); err != nil {
-		return Header{}, nil, v.Fail(seq, "entry %d: %v", seq, err)
+		return v.Fail(seq, "entry %d: %v", seq, err)
 	}
 	v.prev = hex.EncodeToString(leaf[:])
-	return h, env.Payload, nil
+	return nil
 }
 
 func (v *Verifier) trust(id string) {
@@ -246,15 +280,6 @@ func VerifyLog(envelopes [][]byte, checkpoints [][]byte, keys map[string]ed25519
 		}
 	}
 	return v.Report()
-}
-
-func signedBy(env Envelope, keyID string) bool {
-	for _, s := range env.Signatures {
-		if s.KeyID == keyID {
-			return true
-		}
-	}
-	return false
 }
 
 func short(s string) string {

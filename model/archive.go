@@ -35,6 +35,9 @@ type ArchivePage struct {
 	Rows  []RecordState
 	Total int    // records matching, on every page
 	Next  string // "" on the last page
+	// Costs holds, by record ID, what each row's chosen option costs a
+	// month as its signed estimate says (absent when it carries none).
+	Costs map[string]RecordCost
 }
 
 // Decided is the day the record was approved or rejected ("" while it is

@@ -13,7 +13,7 @@ import (
 // RecentAssessments returns up to limit assessments, most recently changed first.
 func (s *Store) RecentAssessments(ctx context.Context, limit int) ([]model.AssessmentSummary, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id::text, title, updated_at
+		SELECT id::text, title, updated_at, version, step, inputs
 		FROM assessments
 		ORDER BY updated_at DESC
 		LIMIT $1`, limit)
@@ -22,8 +22,15 @@ func (s *Store) RecentAssessments(ctx context.Context, limit int) ([]model.Asses
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (model.AssessmentSummary, error) {
 		var a model.AssessmentSummary
-		err := row.Scan(&a.ID, &a.Title, &a.UpdatedAt)
-		return a, err
+		var inputs []byte
+		if err := row.Scan(&a.ID, &a.Title, &a.UpdatedAt, &a.Version, &a.Step, &inputs); err != nil {
+			return a, err
+		}
+		in := model.DefaultAssessment()
+		if json.Unmarshal(inputs, &in) == nil {
+			a.Inputs, a.Cluster, a.Pods, a.Services, a.Nodes = &in, in.Cluster, in.Pods, in.Services, in.Nodes
+		}
+		return a, nil
 	})
 	if err != nil {
 		return nil, wrap(err, "unable to list assessments")

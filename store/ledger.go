@@ -237,10 +237,7 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(logLockKey)); err != nil {
 			return err
 		}
-		if err := ix.catchUp(ctx, tx); err != nil {
-			return err
-		}
-		if err := ix.checkHead(ctx, tx); err != nil {
+		if err := ix.syncForAppend(ctx, tx); err != nil {
 			return err
 		}
 		if err := s.ensureSignerKnown(ctx, tx); err != nil {
@@ -280,7 +277,12 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 				if len(r.cosigners) > 0 {
 					ix.keys[s.signer.ID] = s.signer.Public().Key
 				}
-				if _, _, err := ix.v.Add(env); err != nil {
+				signers := []string{signer.ID}
+				for _, c := range r.cosigners {
+					signers = append(signers, c.ID)
+				}
+				h := ledger.Header{Seq: e.Seq, Prev: e.Prev, Time: e.Time, Event: e.Event, RecordID: e.RecordID, KeyID: e.KeyID, NewKey: e.NewKey}
+				if err := ix.v.AddSealed(env, h, signers); err != nil {
 					// The signer is not one the log trusts (a key file
 					// replaced without a rotation): sign nothing.
 					return model.Errorf(model.EUNAVAILABLE, "The decision log refuses this signing key: %v", err)

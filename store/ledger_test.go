@@ -338,3 +338,22 @@ func TestRejectionNeedsAReason(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "the latency budget is 2 ms", rec.History[1].Note)
 }
+
+// A record page reads the estimate from the signed bytes for itself; the
+// index the lists read keeps none (memory stays flat with the archive).
+func TestRecordPageDoesNotFillTheIndex(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	est, err := model.Compute(model.DefaultAssessment())
+	require.NoError(t, err)
+	id, err := st.Propose(ctx, architect, model.DecisionRecord{Title: "with estimate", Option: model.OptionIstioSidecar, Estimate: &est})
+	require.NoError(t, err)
+	rec, _, err := st.Record(ctx, id)
+	require.NoError(t, err)
+	require.NotNil(t, rec.Record.Estimate, "the page gets the estimate as signed")
+	list, _, err := st.Records(ctx)
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Nil(t, list[0].Record.Estimate)
+	assert.Nil(t, list[0].History[0].Record, "the index holds no estimate after a page view")
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -256,6 +257,66 @@ func (ix *logIndex) index(e model.LogEntry) {
 	}
 }
 
+// syncForAppend brings the index to the head and checks the stored tree's
+// right edge against it, as catchUp and checkHead do, in one round trip
+// when nothing changed since this process last wrote (the common case
+// under the lock). Callers hold ix.mu.
+func (ix *logIndex) syncForAppend(ctx context.Context, q querier) error {
+	if ix.v.Err() != nil {
+		return integrityError(ix.v.Err())
+	}
+	n := ix.v.Size()
+	var edge []int64
+	if n > 0 {
+		rec := &recordingReader{tree: ix.v.Tree()}
+		if _, err := tlog.TreeHash(n, rec); err != nil {
+			return err
+		}
+		edge = rec.idx
+	}
+	var head, lastCP int64
+	var stored [][]byte
+	err := q.QueryRow(ctx, `SELECT (SELECT coalesce(max(seq), -1) + 1 FROM log_entries), (SELECT coalesce(max(size), 0) FROM checkpoints),
+		array(SELECT hash FROM log_hashes WHERE idx = ANY($1) ORDER BY idx)`, edge).Scan(&head, &lastCP, &stored)
+	if err != nil {
+		return err
+	}
+	if head != n || lastCP != ix.latestCheckpoint {
+		if err := ix.catchUp(ctx, q); err != nil {
+			return err
+		}
+		return ix.checkHead(ctx, q)
+	}
+	if n > 0 && ix.latestCheckpoint != n {
+		return integrityError(ix.v.Fail(ix.latestCheckpoint, "entries %d to %d are not covered by any signed checkpoint", ix.latestCheckpoint, n-1))
+	}
+	sorted := slices.Clone(edge)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	if len(stored) != len(sorted) {
+		return integrityError(ix.v.Fail(n-1, "the stored Merkle tree cannot be read: hashes are missing"))
+	}
+	for i, idx := range sorted {
+		want, _ := ix.v.Tree().StoredHash(idx)
+		if !bytes.Equal(want[:], stored[i]) {
+			return integrityError(ix.v.Fail(n-1, "the stored Merkle hashes do not give the root the latest checkpoint signed"))
+		}
+	}
+	return nil
+}
+
+// recordingReader reads the in-memory tree and notes which stored hashes a
+// tree hash needs.
+type recordingReader struct {
+	tree *ledger.MerkleTree
+	idx  []int64
+}
+
+func (r *recordingReader) ReadHashes(idx []int64) ([]tlog.Hash, error) {
+	r.idx = append(r.idx, idx...)
+	return r.tree.ReadHashes(idx)
+}
+
 // checkHead confirms, before anything is signed, that the stored log ends
 // where its latest signed checkpoint says: every entry is covered by it,
 // and the stored Merkle hashes on the tree's right edge give its root. A
@@ -460,6 +521,12 @@ func (s *Store) QueryRecords(ctx context.Context, q model.ArchiveQuery, today ti
 		}
 	}
 	page := q.Page(matches, order)
+	page.Costs = map[string]model.RecordCost{}
+	for _, st := range page.Rows {
+		if c, ok := ix.costs[st.ID]; ok {
+			page.Costs[st.ID] = c.cost
+		}
+	}
 	ix.mu.Unlock()
 	if !integrity.OK {
 		for i := range page.Rows {
@@ -486,6 +553,7 @@ func (s *Store) Record(ctx context.Context, id string) (model.RecordState, ledge
 	ix := s.index
 	ix.mu.Lock()
 	st, ok := ix.state(id)
+	st.History = slices.Clone(st.History) // filled in below with the signed record: never the index's copy
 	trusted := ix.v.Trusted()
 	leaves := map[int64][]byte{}
 	var seqs []int64

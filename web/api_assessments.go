@@ -20,5 +20,21 @@ func (s *Server) apiListAssessments(w http.ResponseWriter, r *http.Request) {
 	if list == nil {
 		list = []model.AssessmentSummary{}
 	}
+	// The verdict of each, for FinOps: what is recommended, at what cost.
+	for i := range list {
+		a := list[i].Inputs
+		if a == nil {
+			continue
+		}
+		est, err := model.Compute(*a)
+		if err != nil {
+			continue // a draft still being answered
+		}
+		rec := model.Recommend(*a, est)
+		if o, ok := est.Option(rec.Top); ok {
+			total := o.Monthly.Total.Round(2)
+			list[i].Recommended, list[i].MonthlyTotal, list[i].Currency = rec.Top, &total, est.Currency
+		}
+	}
 	s.writeJSON(w, http.StatusOK, assessmentList{Assessments: list})
 }

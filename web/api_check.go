@@ -41,12 +41,11 @@ func (s *Server) apiCheckRecord(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if r.ContentLength > s.cfg.ImportMaxBytes {
-		s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+	body, err := s.limitUpload(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	body := &limitedBody{r: r.Body, left: s.cfg.ImportMaxBytes}
-	r.Body = io.NopCloser(body)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		s.fail(w, r, model.Invalid("body", "must be multipart/form-data with one field per kubectl file (pods, nodes, ...)"))

@@ -32,7 +32,7 @@ func (s *Server) apiEstimate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, err := model.Compute(a)
+	e, err := s.compute(a, "api")
 	if err != nil {
 		s.fail(w, r, err)
 		return

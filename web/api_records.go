@@ -159,33 +159,34 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 // RecordDoc is a record as the API returns it; its state comes from signed
 // entries only.
 type RecordDoc struct {
-	ID             string          `json:"id"`
-	Status         string          `json:"status"`
-	URL            string          `json:"url"`
-	Title          string          `json:"title"`
-	Cluster        string          `json:"cluster"`
-	ResourceGroup  string          `json:"resource_group"`
-	Option         string          `json:"option"`
-	OptionName     string          `json:"option_name"`
-	Owner          string          `json:"owner"`
-	Approvers      []string        `json:"approvers"`
-	Quorum         int             `json:"quorum"`
-	ApprovedBy     []string        `json:"approved_by"`
-	Scope          []string        `json:"scope"`
-	Rationale      string          `json:"rationale"`
-	Evidence       []model.Check   `json:"evidence"`
-	Acceptance     []string        `json:"acceptance"`
-	Rollback       []string        `json:"rollback"`
-	ReviewBy       string          `json:"review_by"`
-	Overdue        bool            `json:"overdue"`
-	Decided        string          `json:"decided,omitempty"`
-	Supersedes     string          `json:"supersedes,omitempty"`
-	AssessmentID   string          `json:"assessment_id"`
-	Recommendation string          `json:"recommendation"`
-	History        []historyDoc    `json:"history"`
-	LastCheck      *lastCheckDoc   `json:"last_check,omitempty"`
-	Verification   *ledger.Report  `json:"verification,omitempty"`
-	Estimate       *model.Estimate `json:"estimate,omitempty"`
+	ID             string            `json:"id"`
+	Status         string            `json:"status"`
+	URL            string            `json:"url"`
+	Title          string            `json:"title"`
+	Cluster        string            `json:"cluster"`
+	ResourceGroup  string            `json:"resource_group"`
+	Option         string            `json:"option"`
+	OptionName     string            `json:"option_name"`
+	Owner          string            `json:"owner"`
+	Approvers      []string          `json:"approvers"`
+	Quorum         int               `json:"quorum"`
+	ApprovedBy     []string          `json:"approved_by"`
+	Scope          []string          `json:"scope"`
+	Rationale      string            `json:"rationale"`
+	Evidence       []model.Check     `json:"evidence"`
+	Acceptance     []string          `json:"acceptance"`
+	Rollback       []string          `json:"rollback"`
+	ReviewBy       string            `json:"review_by"`
+	Overdue        bool              `json:"overdue"`
+	Decided        string            `json:"decided,omitempty"`
+	Supersedes     string            `json:"supersedes,omitempty"`
+	AssessmentID   string            `json:"assessment_id"`
+	Recommendation string            `json:"recommendation"`
+	History        []historyDoc      `json:"history"`
+	LastCheck      *lastCheckDoc     `json:"last_check,omitempty"`
+	Cost           *model.RecordCost `json:"monthly_cost,omitempty"`
+	Verification   *ledger.Report    `json:"verification,omitempty"`
+	Estimate       *model.Estimate   `json:"estimate,omitempty"`
 }
 
 // lastCheckDoc is the latest signed drift check of a record.
@@ -260,7 +261,11 @@ func (s *Server) apiListRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	doc := recordListDoc{Records: []RecordDoc{}, Total: page.Total, Next: page.Next, Integrity: integrity}
 	for _, st := range page.Rows {
-		doc.Records = append(doc.Records, recordDocOf(st, nil, false, today))
+		d := recordDocOf(st, nil, false, today)
+		if c, ok := page.Costs[st.ID]; ok {
+			d.Cost = &c
+		}
+		doc.Records = append(doc.Records, d)
 	}
 	s.writeJSON(w, http.StatusOK, doc)
 }

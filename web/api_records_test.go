@@ -57,6 +57,10 @@ func TestDecisionsAsCode(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &created))
 	assert.Equal(t, "/api/v1/assessments/"+created.ID, resp.Header.Get("Location"))
 	assert.Len(t, created.Estimate.Options, len(model.Catalog))
+	resp, body = apiJSON(t, viewTok, "GET", ts.URL+"/api/v1/assessments", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Regexp(t, `"cluster":"[^"]+","pods":100,"services":\d+,"nodes":\d+,"recommended":"[a-z-]+","monthly_total":"\d+(\.\d{1,2})?","currency":"USD"`, string(body),
+		"FinOps sees each assessment's verdict and its monthly cost, rounded to the cent")
 	resp, _ = apiJSON(t, viewTok, "POST", ts.URL+"/api/v1/assessments", a)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "a viewer token cannot create")
 	resp, body = apiJSON(t, viewTok, "GET", ts.URL+"/api/v1/assessments/"+created.ID, nil)

@@ -175,7 +175,7 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 	for _, st := range page.Rows {
 		v.Rows = append(v.Rows, views.ArchiveRow{ID: st.ID, Title: st.Record.Title, Status: st.Status, Owner: st.Record.Owner,
 			Option: st.Record.OptionName, Cluster: st.Record.Cluster, ReviewBy: st.Record.ReviewBy, Decided: st.Decided(),
-			Overdue: st.Overdue(today), DueSoon: !st.Overdue(today) && st.DueWithin(today, 30)})
+			Overdue: st.Overdue(today), DueSoon: !st.Overdue(today) && st.DueWithin(today, 30), Monthly: monthlyOf(page.Costs, st.ID)})
 	}
 	status := http.StatusOK
 	if len(errs) > 0 {
@@ -322,4 +322,13 @@ func lines(s string) []string {
 		}
 	}
 	return out
+}
+
+// monthlyOf is a record's signed monthly tax for lists, "" when unknown.
+func monthlyOf(costs map[string]model.RecordCost, id string) string {
+	c, ok := costs[id]
+	if !ok {
+		return ""
+	}
+	return c.P50.StringFixed(2) + " " + c.Currency
 }

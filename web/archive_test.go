@@ -117,6 +117,7 @@ func TestProposeApproveVerifyExport(t *testing.T) {
 
 	_, body = as(t, boTok, "GET", ts.URL+"/archive?q=payments&status=approved", nil)
 	assert.Contains(t, body, "Adopt the Istio add-on for payments")
+	assert.Regexp(t, `data-testid="monthly">[0-9]+\.[0-9]{2} USD<`, body, "the archive shows the signed monthly tax")
 	_, body = as(t, boTok, "GET", ts.URL+"/archive?status=rejected", nil)
 	assert.Contains(t, body, "No records match.")
 

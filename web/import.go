@@ -21,12 +21,11 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
 // or kept, and only derived counts reach the page.
 func (s *Server) importFiles(w http.ResponseWriter, r *http.Request) {
 	v := views.ImportView{MaxUpload: humanBytes(s.cfg.ImportMaxBytes)}
-	if r.ContentLength > s.cfg.ImportMaxBytes {
-		s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
+	body, err := s.limitUpload(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	body := &limitedBody{r: r.Body, left: s.cfg.ImportMaxBytes}
-	r.Body = io.NopCloser(body)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		v.Errors = []string{"Send the files with the form (multipart/form-data)."}
@@ -121,6 +120,18 @@ func (s *Server) startImported(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/assessments/"+saved.ID+"/steps/1", http.StatusSeeOther)
+}
+
+// limitUpload refuses an upload that says it is larger than
+// MESHWISE_IMPORT_MAX_BYTES and bounds the body to it otherwise (body.over
+// tells when a body lied about its length).
+func (s *Server) limitUpload(r *http.Request) (*limitedBody, error) {
+	if r.ContentLength > s.cfg.ImportMaxBytes {
+		return nil, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes}
+	}
+	body := &limitedBody{r: r.Body, left: s.cfg.ImportMaxBytes}
+	r.Body = io.NopCloser(body)
+	return body, nil
 }
 
 // limitedBody reads at most left bytes and remembers when a body was longer.

@@ -31,6 +31,7 @@ type config struct {
 	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
 	SigningKeyFile   string         // MESHWISE_SIGNING_KEY_FILE
 	ImportMaxBytes   int64          // MESHWISE_IMPORT_MAX_BYTES
+	DebugAddr        string         // MESHWISE_DEBUG_ADDR: loopback pprof listener, off when empty
 }
 
 // loadConfig reads the environment through getenv. The first bad value stops
@@ -116,6 +117,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c.SigningKeyFile = ".local/signing.key"
 	if v := getenv("MESHWISE_SIGNING_KEY_FILE"); v != "" {
 		c.SigningKeyFile = v
+	}
+	if v := getenv("MESHWISE_DEBUG_ADDR"); v != "" {
+		if c.DebugAddr, err = parseDebugAddr(v); err != nil {
+			return c, err
+		}
 	}
 	c.ProxyHeader = "X-Forwarded-Email"
 	if v := getenv("MESHWISE_PROXY_EMAIL_HEADER"); v != "" {

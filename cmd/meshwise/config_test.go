@@ -38,6 +38,7 @@ func TestLoadConfigAcceptsGoodValues(t *testing.T) {
 		"MESHWISE_MAX_BODY_BYTES":       "2048",
 		"MESHWISE_DB_MAX_CONNS":         "4",
 		"MESHWISE_CREDENTIAL_CACHE_TTL": "750ms",
+		"MESHWISE_DEBUG_ADDR":           "[::1]:6060",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9000", c.Addr)
@@ -47,6 +48,7 @@ func TestLoadConfigAcceptsGoodValues(t *testing.T) {
 	assert.Equal(t, int64(2048), c.MaxBodyBytes)
 	assert.Equal(t, int32(4), c.DBMaxConns)
 	assert.Equal(t, 750*time.Millisecond, c.CredentialTTL)
+	assert.Equal(t, "[::1]:6060", c.DebugAddr)
 }
 
 func TestBadConfigStopsStartupNamingTheVariable(t *testing.T) {
@@ -67,6 +69,10 @@ func TestBadConfigStopsStartupNamingTheVariable(t *testing.T) {
 		{"MESHWISE_MAX_BODY_BYTES", "lots", "whole number"},
 		{"MESHWISE_MAX_BODY_BYTES", "10", "from 1024"},
 		{"MESHWISE_DB_MAX_CONNS", "0", "from 1 to 1000"},
+		{"MESHWISE_DEBUG_ADDR", ":6060", "loopback"},
+		{"MESHWISE_DEBUG_ADDR", "0.0.0.0:6060", "loopback"},
+		{"MESHWISE_DEBUG_ADDR", "10.1.2.3:6060", "loopback"},
+		{"MESHWISE_DEBUG_ADDR", "localhost", "loopback"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+"="+tt.value, func(t *testing.T) {

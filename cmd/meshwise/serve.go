@@ -124,6 +124,14 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	if err != nil {
 		return fmt.Errorf("MESHWISE_ADDR=%s: %w", cfg.Addr, err)
 	}
+	if cfg.DebugAddr != "" {
+		stopDebug, err := startDebug(cfg.DebugAddr, log)
+		if err != nil {
+			_ = ln.Close()
+			return err
+		}
+		defer stopDebug()
+	}
 	log.Info("meshwise is serving", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr()), "version", version)
 
 	serveErr := make(chan error, 1)
