@@ -28,8 +28,9 @@ type SessionStore struct {
 	// commits after finding, and a found session is then only updated, so
 	// a request in flight while another replica signs the session out
 	// cannot write it back.
-	mu    sync.Mutex
-	found map[string]time.Time
+	mu     sync.Mutex
+	found  map[string]time.Time
+	pruned time.Time
 	// Codec must be the SessionManager's: gob writes a map in random
 	// order, so equal sessions are compared decoded. scs.GobCodec if nil.
 	Codec scs.Codec
@@ -44,7 +45,9 @@ func (ss *SessionStore) noteFound(key string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	now := time.Now()
-	if len(ss.found) >= 4096 {
+	// Pruned at most every 10 s, so many live sessions cost no scan per request.
+	if len(ss.found) >= 4096 && now.Sub(ss.pruned) > 10*time.Second {
+		ss.pruned = now
 		for k, at := range ss.found {
 			if now.Sub(at) > time.Minute {
 				delete(ss.found, k)
