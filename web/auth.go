@@ -51,6 +51,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// principal reads the credential through the store, which answers tokens,
+// users and sessions from its in-process cache when that is on; revocation
+// still reaches every replica within a second (store/credcache.go).
 func (s *Server) principal(r *http.Request) (*model.Principal, error) {
 	ctx := r.Context()
 	if auth := r.Header.Get("Authorization"); auth != "" {

@@ -91,6 +91,9 @@ type Store interface {
 	// LogStats counts appended entries and the distinct integrity failures
 	// this process has seen.
 	LogStats() (appended, integrityFailures int64)
+	// CredentialCacheStats counts the in-process credential cache's hits,
+	// misses and invalidations (all zero when it is off).
+	CredentialCacheStats() (hits, misses, invalidations int64)
 }
 
 // Config holds the web layer's settings.
@@ -141,6 +144,7 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 			func() float64 { n, _ := store.LogStats(); return float64(n) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_integrity_failures_total", Help: "Distinct decision-log integrity failures this process has seen (any value above 0 needs a person)."},
 			func() float64 { _, n := store.LogStats(); return float64(n) }))
+	registerCredentialCache(reg, store)
 	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2)}
 	if s.sessions != nil {
 		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {

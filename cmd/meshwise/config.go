@@ -25,6 +25,7 @@ type config struct {
 	DevDBDir         string         // MESHWISE_DEV_DB_DIR
 	SessionIdle      time.Duration  // MESHWISE_SESSION_IDLE_TIMEOUT
 	SessionMax       time.Duration  // MESHWISE_SESSION_MAX_LIFETIME
+	CredentialTTL    time.Duration  // MESHWISE_CREDENTIAL_CACHE_TTL
 	SecureCookies    bool           // MESHWISE_SECURE_COOKIES
 	TrustedProxies   []netip.Prefix // MESHWISE_TRUSTED_PROXIES
 	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
@@ -86,6 +87,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.DevDBDir = v
 	}
 	if c.SessionIdle, err = durationVar(getenv, "MESHWISE_SESSION_IDLE_TIMEOUT", 30*time.Minute, time.Minute, 24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.CredentialTTL, err = durationVar(getenv, "MESHWISE_CREDENTIAL_CACHE_TTL", 5*time.Second, 100*time.Millisecond, time.Minute); err != nil {
 		return c, err
 	}
 	if c.SessionMax, err = durationVar(getenv, "MESHWISE_SESSION_MAX_LIFETIME", 12*time.Hour, 5*time.Minute, 30*24*time.Hour); err != nil {
