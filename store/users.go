@@ -157,6 +157,36 @@ func (s *Store) RecordLoginFailure(ctx context.Context, email, address string) e
 	return wrap(err, "unable to record sign-in failure")
 }
 
+// ReserveLoginAttempt counts an attempt as a failure before its password is
+// checked, atomically with the check of the limits: under an advisory lock
+// per account and per address, so concurrent attempts cannot all pass the
+// count. It reports false (nothing recorded) when either limit is reached.
+// A good sign-in then clears the account's failures, this one included.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, email, address string, since time.Time, maxAccount, maxAddress int) (bool, error) {
+	allowed := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Two locks in a fixed order (the smaller key first), so no two
+		// attempts can wait on each other.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('meshwise login account ' || $1, 0) AS k
+			UNION SELECT hashtextextended('meshwise login address ' || $2, 0)) keys ORDER BY k`, email, address); err != nil {
+			return err
+		}
+		var byAccount, byAddress int
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FILTER (WHERE email = $1), count(*) FILTER (WHERE address = $2)
+			FROM login_failures WHERE at >= $3 AND (email = $1 OR address = $2)`, email, address, since).Scan(&byAccount, &byAddress); err != nil {
+			return err
+		}
+		if byAccount >= maxAccount || byAddress >= maxAddress {
+			return nil
+		}
+		allowed = true
+		_, err := tx.Exec(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2)`, email, address)
+		return err
+	})
+	return allowed, wrap(err, "unable to count sign-in failures")
+}
+
 // LoginFailures counts failures since a time, for an account and for an address.
 func (s *Store) LoginFailures(ctx context.Context, email, address string, since time.Time) (byAccount, byAddress int, err error) {
 	err = s.pool.QueryRow(ctx, `
