@@ -315,7 +315,9 @@ func TestAdminManagesUsers(t *testing.T) {
 	_, password := storetest.AddUser(t, testStore, "root@example.com", model.RoleAdmin)
 	admin := browser(t)
 	require.Equal(t, http.StatusSeeOther, signIn(t, admin, ts.URL, "root@example.com", password).StatusCode)
-	postForm := func(t *testing.T, u string, form url.Values) (*http.Response, string) { return send(t, admin, "POST", u, form) }
+	postForm := func(t *testing.T, u string, form url.Values) (*http.Response, string) {
+		return send(t, admin, "POST", u, form)
+	}
 	resp, body := postForm(t, ts.URL+"/admin/users", url.Values{"email": {"Fay@Example.com"}, "role": {"approver"}})
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	first := between(body, `data-testid="first-password">`, "</code>")
