@@ -191,10 +191,7 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	var rows [][]string
-	if st.Record.Estimate != nil {
-		rows = st.Record.Estimate.ComparisonRows()
-	}
+	rows := signedRows(st.Record.Estimate)
 	v := views.RecordView{State: st, Verify: rep, Rows: rows,
 		OwnProposal:  p.User.ID == st.Proposer.ID && st.Status == model.StatusProposed,
 		CanSupersede: rep.OK && p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
@@ -331,4 +328,24 @@ func monthlyOf(costs map[string]model.RecordCost, id string) string {
 		return ""
 	}
 	return c.P50.StringFixed(2) + " " + c.Currency
+}
+
+// signedRows is the estimate a record signed, as the record page shows it:
+// option, planned cores and GiB (what nodes and money follow), added nodes,
+// monthly total and added p99. Records signed before planned requests
+// existed show their requests.
+func signedRows(est *model.Estimate) [][]string {
+	if est == nil {
+		return nil
+	}
+	var rows [][]string
+	for _, o := range est.Options {
+		res := o.Planned
+		if res.CPUCores.Decimal().IsZero() && res.MemoryGiB.Decimal().IsZero() {
+			res = o.Requests
+		}
+		rows = append(rows, []string{o.Name, res.CPUCores.Decimal().StringFixed(3), res.MemoryGiB.Decimal().StringFixed(3),
+			strconv.Itoa(o.AddedNodes), o.Monthly.Total.StringFixed(2) + " " + est.Currency, o.Latency.P99.StringFixed(3)})
+	}
+	return rows
 }
