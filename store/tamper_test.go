@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -225,4 +226,23 @@ func TestOneRecordIsSupersededOnce(t *testing.T) {
 	_, err = st.Decide(ctx, c, model.EventApproved, approverB, "")
 	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
 	assert.Contains(t, model.ErrorMessage(err), "no longer approved")
+}
+
+// Found by the attack review: a row changed under a running server showed
+// on lists only once its record was opened. The background check stops the
+// index within its interval.
+func TestBackgroundVerificationStopsTheIndex(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, _, _, _, _, _ := tamperLog(t)
+	_, err := superConn(t, st).Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET payload = jsonb_set(payload, '{record,title}', '"FORGED"') WHERE seq = 0`)
+	require.NoError(t, err)
+	_, integrity, err := st.Records(ctx)
+	require.NoError(t, err)
+	require.True(t, integrity.OK, "the list reads the verified index, which the change did not touch")
+	go st.WatchIntegrity(ctx, 50*time.Millisecond)
+	require.Eventually(t, func() bool {
+		_, integrity, err := st.Records(ctx)
+		return err == nil && !integrity.OK
+	}, 10*time.Second, 50*time.Millisecond)
 }

@@ -19,6 +19,7 @@ type config struct {
 	LogLevel         slog.Level     // MESHWISE_LOG_LEVEL
 	RequestTimeout   time.Duration  // MESHWISE_REQUEST_TIMEOUT
 	ShutdownTimeout  time.Duration  // MESHWISE_SHUTDOWN_TIMEOUT
+	VerifyInterval   time.Duration  // MESHWISE_VERIFY_INTERVAL
 	MaxBodyBytes     int64          // MESHWISE_MAX_BODY_BYTES
 	DBMaxConns       int32          // MESHWISE_DB_MAX_CONNS
 	DBConnectTimeout time.Duration  // MESHWISE_DB_CONNECT_TIMEOUT
@@ -65,6 +66,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	var err error
 	if c.RequestTimeout, err = durationVar(getenv, "MESHWISE_REQUEST_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute); err != nil {
+		return c, err
+	}
+	if c.VerifyInterval, err = durationVar(getenv, "MESHWISE_VERIFY_INTERVAL", 10*time.Minute, time.Minute, 24*time.Hour); err != nil {
 		return c, err
 	}
 	if c.ShutdownTimeout, err = durationVar(getenv, "MESHWISE_SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, 10*time.Minute); err != nil {

@@ -102,6 +102,9 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		if dev {
 			bootstrapAdmin(ctx, st, log, stderr)
 		}
+		// Verify the whole log now and then: a row changed under a
+		// running server stops the index and shows on every page.
+		go st.WatchIntegrity(ctx, cfg.VerifyInterval)
 	}()
 
 	sessions := newSessions(cfg, st)
