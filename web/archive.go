@@ -153,11 +153,16 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, event string) {
 	}
 	note := strings.TrimSpace(r.PostForm.Get("note"))
 	st, err := s.store.Decide(r.Context(), chi.URLParam(r, "rid"), event, *principalOf(r), note)
-	if err != nil {
+	switch model.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/archive/"+st.ID, http.StatusSeeOther)
+	case model.EINVALID, model.ECONFLICT, model.EFORBIDDEN:
+		// Back to the record, saying why: a missing reason, a decision
+		// that lost a race, an approver the record does not name.
+		s.renderRecord(w, r, statusFor[model.ErrorCode(err)], chi.URLParam(r, "rid"), model.ErrorFieldMessage(err))
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	http.Redirect(w, r, "/archive/"+st.ID, http.StatusSeeOther)
 }
 
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
@@ -185,7 +190,13 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
-	st, rep, err := s.store.Record(r.Context(), chi.URLParam(r, "rid"))
+	s.renderRecord(w, r, http.StatusOK, chi.URLParam(r, "rid"), "")
+}
+
+// renderRecord shows a record, with a refusal to explain when a decision
+// on it was not taken.
+func (s *Server) renderRecord(w http.ResponseWriter, r *http.Request, status int, id, refusal string) {
+	st, rep, err := s.store.Record(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -203,7 +214,8 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 			v.Note = model.ErrorMessage(err)
 		}
 	}
-	s.render(w, r, http.StatusOK, views.Record(s.page(r, st.Record.Title, "archive"), v))
+	v.Refusal = refusal
+	s.render(w, r, status, views.Record(s.page(r, st.Record.Title, "archive"), v))
 }
 
 func (s *Server) recordMADR(w http.ResponseWriter, r *http.Request) {

@@ -347,3 +347,21 @@ func TestAdminTokensCannotMakePeople(t *testing.T) {
 	_, _, err := testStore.UserByEmail(context.Background(), "successor@example.com")
 	assert.Equal(t, model.ENOTFOUND, model.ErrorCode(err))
 }
+
+// Found by the new-user walk: a rejection without a reason went to a bare
+// error page. The record page comes back, saying what is missing.
+func TestRefusedDecisionReturnsToTheRecord(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	saved, err := testStore.CreateAssessment(context.Background(), model.DefaultAssessment())
+	require.NoError(t, err)
+	ana, _ := storetest.AddUser(t, testStore, "ana@example.com", model.RoleArchitect)
+	bo, _ := storetest.AddUser(t, testStore, "bo@example.com", model.RoleApprover)
+	anaTok, boTok := storetest.AddToken(t, testStore, ana, model.RoleArchitect), storetest.AddToken(t, testStore, bo, model.RoleApprover)
+	resp, _ := as(t, anaTok, "POST", ts.URL+"/assessments/"+saved.ID+"/propose", proposal())
+	record := resp.Header.Get("Location")
+	resp, body := as(t, boTok, "POST", ts.URL+record+"/reject", url.Values{"note": {" "}})
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, `data-testid="refusal"`)
+	assert.Contains(t, body, "must say why the record is rejected")
+	assert.Contains(t, body, `data-testid="record-title"`)
+}
