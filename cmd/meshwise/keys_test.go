@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -120,6 +121,8 @@ func TestVerifyCommand(t *testing.T) {
 	saved := filepath.Join(dir, "checkpoint.txt")
 	require.NoError(t, os.WriteFile(saved, []byte(b.Checkpoints[0]), 0o600))
 	pinned := write("key.json", key.Public())
+	unsigned := filepath.Join(dir, "unsigned.txt")
+	require.NoError(t, os.WriteFile(unsigned, []byte(strings.SplitN(b.Checkpoints[0], "\n\n", 2)[0]+"\n"), 0o600))
 
 	var env ledger.Envelope
 	require.NoError(t, json.Unmarshal(b.Entries[2], &env))
@@ -168,6 +171,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"stored column changed", []string{"--checkpoint", saved, "--key", pinned, column}, 1, `FAILED at entry 1: entry 1: the stored event column says "approved" but the signed entry says "proposed"`},
 		{"not a bundle", []string{pinned}, 1, "is not a meshwise bundle"},
 		{"no file", []string{}, 2, "usage"},
+		{"checkpoint without its signature", []string{"--checkpoint", unsigned, good}, 2, "is not a signed checkpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

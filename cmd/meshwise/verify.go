@@ -43,6 +43,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		if saved, err = os.ReadFile(*checkpoint); err != nil {
 			return usageError{fmt.Sprintf("verify: --checkpoint: %v", err)}
 		}
+		if !ledger.LooksLikeCheckpoint(saved) {
+			return usageError{fmt.Sprintf("verify: --checkpoint %s is not a signed checkpoint: save every line meshwise verify printed after \"latest checkpoint\", the signature line (starting with a dash) included", *checkpoint)}
+		}
 	}
 	var pinned map[string]ed25519.PublicKey
 	if len(keyFiles) > 0 {
