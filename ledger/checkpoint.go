@@ -68,6 +68,15 @@ func (k SigningKey) SignCheckpoint(size int64, root tlog.Hash, at time.Time) ([]
 	return note.Sign(&note.Note{Text: text}, noteSigner{key: k})
 }
 
+// LooksLikeCheckpoint reports whether b has a checkpoint's shape (its
+// origin line, and a signature line after a blank line), before any key
+// is tried: a file missing its signature is the reader's mistake, not the
+// log's fault.
+func LooksLikeCheckpoint(b []byte) bool {
+	text, sigs, ok := strings.Cut(string(b), "\n\n")
+	return ok && strings.HasPrefix(text, checkpointOrigin+"\n") && strings.HasPrefix(sigs, "— ")
+}
+
 // OpenCheckpoint checks a checkpoint's signature against keys and parses it.
 func OpenCheckpoint(b []byte, keys map[string]ed25519.PublicKey) (Checkpoint, error) {
 	var verifiers []note.Verifier

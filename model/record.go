@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -62,6 +63,40 @@ type DecisionRecord struct {
 // Validate checks a record before it is proposed.
 func (r DecisionRecord) Validate(today time.Time) error {
 	v := &validator{}
+	// One-line fields carry no line breaks or control characters: exports
+	// (MADR front matter, tables, commands) must not be re-shaped by them.
+	for _, f := range []struct{ name, value string }{{"title", r.Title}, {"cluster", r.Cluster}, {"resource_group", r.ResourceGroup},
+		{"owner", r.Owner}, {"review_by", r.ReviewBy}, {"supersedes", r.Supersedes}} {
+		if hasControl(f.value, false) {
+			v.add(f.name, "must be one line, without control characters")
+		}
+	}
+	for _, list := range []struct {
+		name  string
+		items []string
+	}{{"acceptance", r.Acceptance}, {"rollback", r.Rollback}, {"scope", r.Scope}} {
+		for _, it := range list.items {
+			if hasControl(it, false) {
+				v.add(list.name, "each item must be one line, without control characters")
+				break
+			}
+		}
+	}
+	for _, c := range r.Evidence {
+		if hasControl(c.Name, false) || hasControl(c.Command, false) {
+			v.add("evidence", "each check and its command must be one line, without control characters")
+			break
+		}
+	}
+	if hasControl(r.Rationale, true) {
+		v.add("rationale", "must not contain control characters")
+	}
+	for _, a := range r.Approvers {
+		if _, err := NormalizeEmail(a); err != nil || hasControl(a, false) {
+			v.add("approvers", fmt.Sprintf("%q is not an email address: name approvers by the email they sign in with", a))
+			break
+		}
+	}
 	v.text("title", r.Title, 1, 200)
 	v.text("cluster", r.Cluster, 1, 100)
 	v.text("resource_group", r.ResourceGroup, 0, 100)
@@ -98,6 +133,34 @@ func (r DecisionRecord) Validate(today time.Time) error {
 		v.add("review_by", "must be after today")
 	}
 	return v.err()
+}
+
+// hasControl reports control characters in s; multiline allows line
+// breaks and tabs.
+func hasControl(s string, multiline bool) bool {
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
+}
+
+// namedApprover reports whether email is one of the approvers a record
+// names (any approver may decide when it names none).
+func (r DecisionRecord) namedApprover(email string) bool {
+	if len(r.Approvers) == 0 {
+		return true
+	}
+	for _, a := range r.Approvers {
+		if strings.EqualFold(strings.TrimSpace(a), email) {
+			return true
+		}
+	}
+	return false
 }
 
 func optionByID(id string) (Option, bool) {
@@ -244,6 +307,9 @@ func Transition(st RecordState, event string, actor Principal) error {
 		if st.Status != StatusProposed {
 			return Errorf(ECONFLICT, "The record is already %s; only a proposed record can be %sd.", st.Status, verb)
 		}
+		if !st.Record.namedApprover(actor.User.Email) {
+			return Errorf(EFORBIDDEN, "This record names its approvers (%s); you are not one of them, so you cannot %s it.", strings.Join(st.Record.Approvers, ", "), verb)
+		}
 		if event == EventApproved && st.approvedBy(actor.User.ID) {
 			return Errorf(ECONFLICT, "You have already approved this record; it needs %d more approval(s) from other approvers.",
 				st.Record.NeededApprovals()-len(st.Approvals))
@@ -271,6 +337,8 @@ func CheckNote(event, note string) error {
 	switch {
 	case len([]rune(note)) > MaxNoteLength:
 		return Invalid("note", fmt.Sprintf("must be at most %d characters", MaxNoteLength))
+	case hasControl(note, false):
+		return Invalid("note", "must be one line, without control characters")
 	case event == EventRejected && strings.TrimSpace(note) == "":
 		return Invalid("note", "must say why the record is rejected: the reason is signed into the log")
 	}
@@ -279,7 +347,10 @@ func CheckNote(event, note string) error {
 
 // MADR renders a record in the Markdown Architecture Decision Record
 // layout, for teams that keep ADRs in git: with the record's ID, status,
-// each entry's hash and the command that verifies them.
+// each entry's hash and the command that verifies them. Every value is
+// quoted or escaped for where it lands (YAML strings, Markdown text,
+// table cells, fences longer than any backticks inside), so no field can
+// reshape the document.
 func (s RecordState) MADR() string {
 	r := s.Record
 	var b strings.Builder
@@ -290,9 +361,10 @@ func (s RecordState) MADR() string {
 		}
 	}
 	fmt.Fprintf(&b, "---\nstatus: %s\ndate: %s\ndecision-makers: %s\nconsulted: %s\nmeshwise-record: %s\nmeshwise-assessment: %s\n---\n\n",
-		s.Status, dateOf(s.History), strings.Join(deciders, ", "), strings.Join(r.Approvers, ", "), s.ID, r.AssessmentID)
+		yamlString(s.Status), yamlString(dateOf(s.History)), yamlString(strings.Join(deciders, ", ")), yamlString(strings.Join(r.Approvers, ", ")),
+		yamlString(s.ID), yamlString(r.AssessmentID))
 	fmt.Fprintf(&b, "# %s\n\n## Context and Problem Statement\n\nShould cluster %s adopt a service mesh, which one, and at what cost? Owner: %s. Scope: %s.\n\n",
-		r.Title, r.Cluster, r.Owner, strings.Join(r.Scope, ", "))
+		mdText(r.Title), mdText(r.Cluster), mdText(r.Owner), mdText(strings.Join(r.Scope, ", ")))
 	est := r.Estimate
 	if est == nil {
 		est = &Estimate{}
@@ -301,38 +373,85 @@ func (s RecordState) MADR() string {
 	opts := append([]OptionEstimate(nil), est.Options...)
 	sort.SliceStable(opts, func(i, j int) bool { return opts[i].Monthly.Total.LessThan(opts[j].Monthly.Total) })
 	for _, o := range opts {
-		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", o.Name, o.Monthly.Total.StringFixed(2), est.Currency, o.AddedNodes, o.Latency.P99)
+		fmt.Fprintf(&b, "* %s — %s %s/month, +%d nodes, +%s ms p99 per request\n", mdText(o.Name), o.Monthly.Total.StringFixed(2), est.Currency, o.AddedNodes, o.Latency.P99)
 	}
-	fmt.Fprintf(&b, "\n## Decision Outcome\n\nChosen option: \"%s\", because %s\n\nmeshwise's verdict at proposal time: %s\n\n", r.OptionName, r.Rationale, r.Recommendation)
+	fmt.Fprintf(&b, "\n## Decision Outcome\n\nChosen option: \"%s\".\n\nRationale:\n\n%s\n\nmeshwise's verdict at proposal time: %s\n\n", mdText(r.OptionName), mdQuote(r.Rationale), mdText(r.Recommendation))
 	fmt.Fprintf(&b, "### Consequences\n\n")
 	if o, ok := est.Option(r.Option); ok {
-		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, est.SKU.Name)
+		fmt.Fprintf(&b, "* Resources: %s cores and %s GiB requested, %d nodes added on %s.\n", o.Requests.CPUCores, o.Requests.MemoryGiB.Decimal().StringFixed(2), o.AddedNodes, mdText(est.SKU.Name))
 		fmt.Fprintf(&b, "* Money: %s %s per month (model %s).\n", o.Monthly.Total.StringFixed(2), est.Currency, est.ModelVersion)
-		fmt.Fprintf(&b, "* Operated by: %s.\n", o.OperatedBy)
+		fmt.Fprintf(&b, "* Operated by: %s.\n", mdText(o.OperatedBy))
 	}
-	fmt.Fprintf(&b, "* Rollback:\n\n  ```sh\n")
+	fence := fenceFor(r.Rollback...)
+	fmt.Fprintf(&b, "* Rollback:\n\n  %ssh\n", fence)
 	for _, c := range r.Rollback {
-		fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(c, "\n", "\n  "))
+		fmt.Fprintf(&b, "  %s\n", c)
 	}
-	fmt.Fprintf(&b, "  ```\n")
+	fmt.Fprintf(&b, "  %s\n", fence)
 	fmt.Fprintf(&b, "\n### Confirmation\n\nAcceptance criteria:\n\n")
 	for _, a := range r.Acceptance {
-		fmt.Fprintf(&b, "* %s\n", a)
+		fmt.Fprintf(&b, "* %s\n", mdText(a))
 	}
 	fmt.Fprintf(&b, "\nEvidence (validation packet):\n\n")
 	for _, c := range r.Evidence {
-		fmt.Fprintf(&b, "* %s: `%s`\n", c.Name, strings.ReplaceAll(c.Command, "\n", "; "))
+		f := strings.Repeat("`", longestBackticks(c.Command)+1)
+		fmt.Fprintf(&b, "* %s: %s %s %s\n", mdText(c.Name), f, c.Command, f)
 	}
-	fmt.Fprintf(&b, "\nReview by %s.\n", r.ReviewBy)
+	fmt.Fprintf(&b, "\nReview by %s.\n", mdText(r.ReviewBy))
 	if r.Supersedes != "" {
-		fmt.Fprintf(&b, "\nSupersedes record %s.\n", r.Supersedes)
+		fmt.Fprintf(&b, "\nSupersedes record %s.\n", mdText(r.Supersedes))
 	}
 	fmt.Fprintf(&b, "\n## Signed history\n\n| entry | time | event | by | note | entry hash |\n|---|---|---|---|---|---|\n")
 	for _, e := range s.History {
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | `%s` |\n", e.Seq, e.Time, e.Event, e.Actor.Email, strings.ReplaceAll(e.Note, "|", "\\|"), e.Hash)
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | `%s` |\n", e.Seq, e.Time, e.Event, mdCell(e.Actor.Email), mdCell(e.Note), e.Hash)
 	}
-	fmt.Fprintf(&b, "\nVerify offline: download the bundle (`GET /api/v1/export`) and run `meshwise verify --key key.json bundle.json`, with `key.json` from `GET /api/v1/keys`; each hash above is an entry of that bundle.\n")
+	fmt.Fprintf(&b, "\nVerify offline: download the bundle (`GET /api/v1/export`) and the keys (`GET /api/v1/keys > keys.json`), then run `meshwise verify --key keys.json bundle.json`; each hash above is an entry of that bundle.\n")
 	return b.String()
+}
+
+// yamlString quotes a value for YAML front matter (a JSON string is a YAML
+// double-quoted scalar).
+func yamlString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// mdEscaper keeps text from becoming Markdown or HTML markup.
+var mdEscaper = strings.NewReplacer("\\", "\\\\", "`", "\\`", "*", "\\*", "_", "\\_", "[", "\\[", "]", "\\]", "<", "&lt;", ">", "&gt;", "#", "\\#", "|", "\\|", "\n", " ", "\r", " ")
+
+func mdText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCell is text inside a table cell.
+func mdCell(s string) string { return mdText(s) }
+
+// mdQuote sets multi-line text as a block quote, each line escaped.
+func mdQuote(s string) string {
+	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "> " + mdText(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fenceFor is a code fence longer than any run of backticks in the lines.
+func fenceFor(lines ...string) string {
+	return strings.Repeat("`", max(3, longestBackticks(lines...)+1))
+}
+
+func longestBackticks(lines ...string) int {
+	longest := 0
+	for _, l := range lines {
+		run := 0
+		for _, r := range l {
+			if r == '`' {
+				run++
+				longest = max(longest, run)
+			} else {
+				run = 0
+			}
+		}
+	}
+	return longest
 }
 
 func dateOf(h []LogEntry) string {

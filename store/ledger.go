@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -63,9 +64,12 @@ func (s *Store) Decide(ctx context.Context, recordID, event string, actor model.
 		}
 		out := []model.LogEntry{{Event: event, RecordID: recordID, Actor: actorOf(actor), Note: note}}
 		if event == model.EventApproved && st.Completes() && st.Record.Supersedes != "" {
-			if old, ok := lookup(st.Record.Supersedes); ok && model.Transition(old, model.EventSuperseded, actor) == nil {
-				out = append(out, model.LogEntry{Event: model.EventSuperseded, RecordID: old.ID, Actor: actorOf(actor), Note: "superseded by " + recordID})
+			old, ok := lookup(st.Record.Supersedes)
+			if !ok || old.Status != model.StatusApproved {
+				return nil, model.Errorf(model.ECONFLICT, "This record supersedes %s, which is no longer approved (it is %s): two decisions cannot replace one. Reject this record and propose against the decision in force.",
+					st.Record.Supersedes, old.Status)
 			}
+			out = append(out, model.LogEntry{Event: model.EventSuperseded, RecordID: old.ID, Actor: actorOf(actor), Note: "superseded by " + recordID})
 		}
 		after = st
 		after.Apply(out[0])
@@ -266,6 +270,11 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 				if err != nil {
 					return err
 				}
+				if bytes.Contains(payload, []byte(`\u0000`)) {
+					// PostgreSQL's jsonb cannot hold it: refuse before signing
+					// (the batch is retried without this request).
+					return model.Invalid("body", "contains a NUL character, which a decision cannot carry")
+				}
 				signer := s.signer
 				if r.key != nil {
 					signer = *r.key
@@ -334,6 +343,10 @@ func (s *Store) appendBatch(batch []*appendReq) ([]appendRes, error) {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO checkpoints (size, note) VALUES ($1, $2)`, n, cp); err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+				return integrityError(ix.v.Fail(n-1, "a checkpoint of size %d is already stored: entries it covered were removed", n))
+			}
 			return err
 		}
 		ix.latestCheckpoint = n

@@ -91,7 +91,7 @@ func TestSignedPayloadsAreJCS(t *testing.T) {
 	st := storetest.Open(t)
 	id, err := st.Propose(ctx, architect, model.DecisionRecord{Title: "<b>ünïcode</b> \u2028 & more", Option: "istio-ambient", Scope: []string{"a"}})
 	require.NoError(t, err)
-	_, err = st.Decide(ctx, id, model.EventRejected, approverA, "no: see \u2029")
+	_, err = st.Decide(ctx, id, model.EventRejected, approverA, "no: <see> & more")
 	require.NoError(t, err)
 	b, err := st.Bundle(ctx)
 	require.NoError(t, err)

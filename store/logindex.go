@@ -281,6 +281,9 @@ func (ix *logIndex) syncForAppend(ctx context.Context, q querier) error {
 	if err != nil {
 		return err
 	}
+	if lastCP > head {
+		return integrityError(ix.v.Fail(head, "entries were removed: a signed checkpoint covers %d entries but the log holds %d", lastCP, head))
+	}
 	if head != n || lastCP != ix.latestCheckpoint {
 		if err := ix.catchUp(ctx, q); err != nil {
 			return err
@@ -405,8 +408,8 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	defer tx.Rollback(ctx)
-	var count, head int64
-	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&count, &head); err != nil {
+	var count, head, lastCP int64
+	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1, (SELECT coalesce(max(size), 0) FROM checkpoints) FROM log_entries`).Scan(&count, &head, &lastCP); err != nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if err := ix.catchUp(ctx, tx); err != nil && ix.v.Err() == nil {
@@ -417,6 +420,9 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	}
 	if ix.v.Err() == nil && head < ix.v.Size() {
 		ix.v.Fail(head, "entries were removed: the log held %d entries and now holds %d", ix.v.Size(), head)
+	}
+	if ix.v.Err() == nil && lastCP > head {
+		ix.v.Fail(head, "entries were removed: a signed checkpoint covers %d entries but the log holds %d", lastCP, head)
 	}
 	if ix.v.Err() == nil {
 		_ = ix.checkHead(ctx, tx) // a fault is kept in the verifier
@@ -645,13 +651,18 @@ func (s *Store) VerifyLog(ctx context.Context) (ledger.Report, error) {
 		return ledger.Report{}, wrap(err, "unable to read keys")
 	}
 	v := ix.v
+	terminal := map[int64]terminalEntry{} // signed rejections, supersessions and approvals, for record_transitions
 	if err := streamRows(ctx, tx, `SELECT `+logRowColumns+` FROM log_entries ORDER BY seq`, func(rows pgx.Rows) bool {
 		r, err := scanLogRow(rows)
 		if err != nil {
 			v.Fail(v.Size(), "entry %d: unreadable row: %v", v.Size(), err)
 			return false
 		}
-		_, err = checkRow(v, r)
+		e, err := checkRow(v, r)
+		switch e.Event {
+		case model.EventApproved, model.EventRejected, model.EventSuperseded:
+			terminal[e.Seq] = terminalEntry{recordID: e.RecordID, event: e.Event}
+		}
 		return err == nil
 	}); err != nil {
 		return ledger.Report{}, wrap(err, "unable to read the log")
@@ -700,6 +711,11 @@ func (s *Store) VerifyLog(ctx context.Context) (ledger.Report, error) {
 			v.Fail(last, "entries %d to %d are not covered by any signed checkpoint", last, n-1)
 		}
 	}
+	if v.Err() == nil {
+		if err := checkTransitions(ctx, tx, v, terminal); err != nil {
+			return ledger.Report{}, wrap(err, "unable to read the log")
+		}
+	}
 	rep := v.Report()
 	if !rep.OK {
 		s.index.mu.Lock()
@@ -708,6 +724,60 @@ func (s *Store) VerifyLog(ctx context.Context) (ledger.Report, error) {
 		s.logIntegrity(rep.Problem)
 	}
 	return rep, nil
+}
+
+// terminalEntry is a signed decision or supersession, by position.
+type terminalEntry struct{ recordID, event string }
+
+// checkTransitions holds record_transitions, the table whose key forbids a
+// second decision, against the signed entries: every row must name a
+// signed entry of its record and kind (a forged row would block a decision),
+// and every signed rejection and supersession must have its row.
+func checkTransitions(ctx context.Context, q querier, v *ledger.Verifier, terminal map[int64]terminalEntry) error {
+	seen := map[int64]bool{}
+	err := streamRows(ctx, q, `SELECT record_id::text, kind, seq FROM record_transitions ORDER BY seq`, func(rows pgx.Rows) bool {
+		var id, kind string
+		var seq int64
+		if err := rows.Scan(&id, &kind, &seq); err != nil {
+			return false
+		}
+		e, ok := terminal[seq]
+		want := map[string]string{model.EventApproved: "decided", model.EventRejected: "decided", model.EventSuperseded: "superseded"}[e.event]
+		if !ok || e.recordID != id || want != kind {
+			v.Fail(seq, "entry %d: record_transitions holds a %q row for record %s that no signed entry at %d makes", seq, kind, id, seq)
+			return false
+		}
+		seen[seq] = true
+		return true
+	})
+	if err != nil || v.Err() != nil {
+		return err
+	}
+	for seq, e := range terminal {
+		if e.event != model.EventApproved && !seen[seq] {
+			v.Fail(seq, "entry %d: the signed %s of record %s has no record_transitions row", seq, e.event, e.recordID)
+			break
+		}
+	}
+	return nil
+}
+
+// WatchIntegrity verifies the whole log every interval until ctx ends, so a
+// row changed under a running server (which pages would otherwise notice
+// only when that record is opened) stops the index and shows on every page.
+func (s *Store) WatchIntegrity(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if rep, err := s.VerifyLog(ctx); err == nil && rep.OK {
+				s.log.Debug("decision log verified", "entries", rep.Entries)
+			}
+		}
+	}
 }
 
 // entryOfHash names the entry whose append wrote stored hash idx.

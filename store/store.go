@@ -32,6 +32,15 @@ type Store struct {
 	log      *slog.Logger
 	index    *logIndex
 
+	// creds, when not nil, answers credential lookups from memory (see
+	// credcache.go); uses batches tokens' last-used times; stop ends the
+	// LISTEN connection and the flusher, wg waits for them.
+	creds       *credCache
+	uses        *tokenUses
+	listenerPID atomic.Uint32
+	stop        context.CancelFunc
+	wg          sync.WaitGroup
+
 	integrityFailures atomic.Int64
 	appended          atomic.Int64
 	lastProblemMu     sync.Mutex
@@ -47,6 +56,14 @@ type Options struct {
 	Signer ledger.SigningKey
 	Now    func() time.Time // the clock entries carry; time.Now if nil
 	Log    *slog.Logger     // where integrity failures are reported; slog.Default if nil
+	// CredentialTTL turns on the in-process credential cache: tokens, users
+	// and sessions are answered from memory for at most this long, and
+	// dropped at once when a LISTEN notice says they changed. 0 leaves it
+	// off (every lookup reads the database), as tools and migrations want.
+	CredentialTTL time.Duration
+	// ListenRetry is the first wait before reconnecting a lost LISTEN
+	// connection (doubling up to 30 s); 250 ms if zero.
+	ListenRetry time.Duration
 }
 
 // Open parses url and creates a pool. It does not wait for the database to be
@@ -80,11 +97,28 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	if opts.Log == nil {
 		opts.Log = slog.Default()
 	}
-	return &Store{pool: pool, migrator: migrator, latest: latest, signer: opts.Signer, now: opts.Now, log: opts.Log, index: newLogIndex()}, nil
+	s := &Store{pool: pool, migrator: migrator, latest: latest, signer: opts.Signer, now: opts.Now, log: opts.Log, index: newLogIndex()}
+	if opts.CredentialTTL > 0 {
+		if opts.ListenRetry <= 0 {
+			opts.ListenRetry = 250 * time.Millisecond
+		}
+		s.creds, s.uses = newCredCache(opts.CredentialTTL, time.Now), newTokenUses()
+		bg, stop := context.WithCancel(context.Background())
+		s.stop = stop
+		s.wg.Add(2)
+		go func() { defer s.wg.Done(); s.listen(bg, opts.ListenRetry) }()
+		go func() { defer s.wg.Done(); s.flushTokenUsesEvery(bg, time.Second) }()
+	}
+	return s, nil
 }
 
-// Close releases every connection.
+// Close stops the credential cache's connection, writes pending token uses
+// and releases every connection.
 func (s *Store) Close() {
+	if s.stop != nil {
+		s.stop()
+		s.wg.Wait()
+	}
 	_ = s.migrator.Close()
 	s.pool.Close()
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -162,4 +163,86 @@ func TestCorruptedInnerHashIsNamed(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, off.OK)
 	assert.Equal(t, "entry 1: the Merkle hashes stored with it do not match the entries", off.Problem)
+}
+
+// Found by the attack review: the newest entry removed while its
+// checkpoint stays, and a record_transitions row forged to block a
+// decision. Both are named; appends answer 503, never 500.
+func TestRemovedHeadAndForgedTransitionAreNamed(t *testing.T) {
+	ctx := context.Background()
+	t.Run("newest entry removed, checkpoint kept", func(t *testing.T) {
+		st, url, key, _, _, r3 := tamperLog(t)
+		_, err := superConn(t, st).Exec(ctx, `SET session_replication_role = replica;
+			DELETE FROM log_entries WHERE seq = 4; DELETE FROM log_hashes WHERE idx >= `+fmt.Sprint(tlog.StoredHashIndex(0, 4)))
+		require.NoError(t, err)
+		fresh := storetest.OpenAt(t, url, key)
+		_, integrity, err := fresh.Records(ctx)
+		require.NoError(t, err)
+		assert.False(t, integrity.OK)
+		assert.Contains(t, integrity.Problem, "a signed checkpoint covers 5 entries but the log holds 4")
+		_, err = fresh.Propose(ctx, architect, model.DecisionRecord{Title: "after"})
+		assert.Equal(t, model.EUNAVAILABLE, model.ErrorCode(err), "%v", err)
+		_, err = st.Decide(ctx, r3, model.EventApproved, approverB, "")
+		assert.Equal(t, model.EUNAVAILABLE, model.ErrorCode(err), "the running server too: %v", err)
+	})
+	t.Run("forged record_transitions row", func(t *testing.T) {
+		st, url, key, _, _, r3 := tamperLog(t)
+		_, err := superConn(t, st).Exec(ctx, `INSERT INTO record_transitions VALUES ($1, 'decided', 9999)`, r3)
+		require.NoError(t, err)
+		rep, err := storetest.OpenAt(t, url, key).VerifyLog(ctx)
+		require.NoError(t, err)
+		assert.False(t, rep.OK)
+		assert.Contains(t, rep.Problem, "record_transitions holds a \"decided\" row for record "+r3)
+	})
+}
+
+// A drift report carrying a NUL (from a crafted upload) is refused before
+// anything is signed, not a 500 from PostgreSQL.
+func TestNULInAPayloadIsRefused(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	id := propose(t, st, "r", 0)
+	_, err := st.RecordCheck(ctx, id, architect, model.DriftReport{RecordID: id, Findings: []model.Finding{{Namespace: "evil\x00ns"}}})
+	assert.Equal(t, model.EINVALID, model.ErrorCode(err), "%v", err)
+	rep, err := st.VerifyLog(ctx)
+	require.NoError(t, err)
+	assert.True(t, rep.OK)
+	assert.Equal(t, int64(1), rep.Entries)
+}
+
+// Two records superseding one: the second final approval is refused.
+func TestOneRecordIsSupersededOnce(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.Open(t)
+	a := propose(t, st, "A", 0)
+	_, err := st.Decide(ctx, a, model.EventApproved, approverA, "")
+	require.NoError(t, err)
+	b, err := st.Propose(ctx, architect, model.DecisionRecord{Title: "B", Supersedes: a})
+	require.NoError(t, err)
+	c, err := st.Propose(ctx, architect, model.DecisionRecord{Title: "C", Supersedes: a})
+	require.NoError(t, err)
+	_, err = st.Decide(ctx, b, model.EventApproved, approverA, "")
+	require.NoError(t, err)
+	_, err = st.Decide(ctx, c, model.EventApproved, approverB, "")
+	assert.Equal(t, model.ECONFLICT, model.ErrorCode(err))
+	assert.Contains(t, model.ErrorMessage(err), "no longer approved")
+}
+
+// Found by the attack review: a row changed under a running server showed
+// on lists only once its record was opened. The background check stops the
+// index within its interval.
+func TestBackgroundVerificationStopsTheIndex(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, _, _, _, _, _ := tamperLog(t)
+	_, err := superConn(t, st).Exec(ctx, `SET session_replication_role = replica; UPDATE log_entries SET payload = jsonb_set(payload, '{record,title}', '"FORGED"') WHERE seq = 0`)
+	require.NoError(t, err)
+	_, integrity, err := st.Records(ctx)
+	require.NoError(t, err)
+	require.True(t, integrity.OK, "the list reads the verified index, which the change did not touch")
+	go st.WatchIntegrity(ctx, 50*time.Millisecond)
+	require.Eventually(t, func() bool {
+		_, integrity, err := st.Records(ctx)
+		return err == nil && !integrity.OK
+	}, 10*time.Second, 50*time.Millisecond)
 }

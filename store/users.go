@@ -54,10 +54,18 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (model.User, stri
 	return u, hash, nil
 }
 
-// UserByID returns a user, or ENOTFOUND.
+// UserByID returns a user, or ENOTFOUND. With the credential cache on it
+// answers from memory (a session's person on every request).
 func (s *Store) UserByID(ctx context.Context, id string) (model.User, error) {
 	if !isUUID(id) {
 		return model.User{}, model.Errorf(model.ENOTFOUND, "No such user.")
+	}
+	var gen uint64
+	if s.creds != nil {
+		if u, ok := s.creds.user(id); ok {
+			return u, nil
+		}
+		gen, _ = s.creds.generation()
 	}
 	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -65,6 +73,9 @@ func (s *Store) UserByID(ctx context.Context, id string) (model.User, error) {
 	}
 	if err != nil {
 		return model.User{}, wrap(err, "unable to read user")
+	}
+	if s.creds != nil {
+		s.creds.fillUser(gen, u)
 	}
 	return u, nil
 }
@@ -91,9 +102,20 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// SetRole changes a user's role.
+// SetRole changes a user's role. Every replica drops the user from its
+// credential cache (the trigger of migrations/00008), this one at once.
 func (s *Store) SetRole(ctx context.Context, id string, role model.Role) error {
-	return s.updateUser(ctx, id, `UPDATE users SET role = $2 WHERE id = $1`, string(role))
+	err := s.updateUser(ctx, id, `UPDATE users SET role = $2 WHERE id = $1`, string(role))
+	s.forget("user:" + id)
+	return err
+}
+
+// forget drops a credential this process just changed from its own cache
+// without waiting for the notice, which other replicas act on.
+func (s *Store) forget(what string) {
+	if s.creds != nil {
+		s.creds.invalidate(what)
+	}
 }
 
 // SetPassword replaces a user's password hash and moves their session epoch
@@ -105,6 +127,7 @@ func (s *Store) SetPassword(ctx context.Context, id, hash string) (int, error) {
 	}
 	var epoch int
 	err := s.pool.QueryRow(ctx, `UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch`, id, hash).Scan(&epoch)
+	s.forget("user:" + id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, model.Errorf(model.ENOTFOUND, "No such user.")
 	}
@@ -132,6 +155,36 @@ func (s *Store) updateUser(ctx context.Context, id, sql string, arg any) error {
 func (s *Store) RecordLoginFailure(ctx context.Context, email, address string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2)`, email, address)
 	return wrap(err, "unable to record sign-in failure")
+}
+
+// ReserveLoginAttempt counts an attempt as a failure before its password is
+// checked, atomically with the check of the limits: under an advisory lock
+// per account and per address, so concurrent attempts cannot all pass the
+// count. It reports false (nothing recorded) when either limit is reached.
+// A good sign-in then clears the account's failures, this one included.
+func (s *Store) ReserveLoginAttempt(ctx context.Context, email, address string, since time.Time, maxAccount, maxAddress int) (bool, error) {
+	allowed := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// Two locks in a fixed order (the smaller key first), so no two
+		// attempts can wait on each other.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('meshwise login account ' || $1, 0) AS k
+			UNION SELECT hashtextextended('meshwise login address ' || $2, 0)) keys ORDER BY k`, email, address); err != nil {
+			return err
+		}
+		var byAccount, byAddress int
+		if err := tx.QueryRow(ctx, `
+			SELECT count(*) FILTER (WHERE email = $1), count(*) FILTER (WHERE address = $2)
+			FROM login_failures WHERE at >= $3 AND (email = $1 OR address = $2)`, email, address, since).Scan(&byAccount, &byAddress); err != nil {
+			return err
+		}
+		if byAccount >= maxAccount || byAddress >= maxAddress {
+			return nil
+		}
+		allowed = true
+		_, err := tx.Exec(ctx, `INSERT INTO login_failures (email, address) VALUES ($1, $2)`, email, address)
+		return err
+	})
+	return allowed, wrap(err, "unable to count sign-in failures")
 }
 
 // LoginFailures counts failures since a time, for an account and for an address.
@@ -171,22 +224,47 @@ func (s *Store) CreateToken(ctx context.Context, userID, name string, role model
 
 // UseToken finds a live token by hash and returns it with its owner;
 // ENOTFOUND for unknown or revoked tokens. Its last-used time is written at
-// most once a minute, so a busy pipeline does not turn every call into a write.
+// most once a minute, so a busy pipeline does not turn every call into a
+// write; with the credential cache on, the answer usually comes from memory
+// and the last-used time is written in the background (tokenuse.go).
 func (s *Store) UseToken(ctx context.Context, hash []byte) (model.APIToken, model.User, error) {
+	if s.creds == nil {
+		return s.readToken(ctx, hash, true)
+	}
+	if e, ok := s.creds.token(hash); ok {
+		s.uses.note(e.tok, time.Now())
+		return e.tok, e.user, nil
+	}
+	gen, _ := s.creds.generation()
+	t, u, err := s.readToken(ctx, hash, false)
+	if err != nil {
+		return t, u, err
+	}
+	s.creds.fillToken(gen, hash, t, u)
+	s.uses.note(t, time.Now())
+	return t, u, nil
+}
+
+// readToken reads a live token and its owner; touch also writes its
+// last-used time in the same statement when it is over a minute old.
+func (s *Store) readToken(ctx context.Context, hash []byte, touch bool) (model.APIToken, model.User, error) {
 	var t model.APIToken
 	var u model.User
 	var tokenRole, userRole string
-	err := s.pool.QueryRow(ctx, `
-		WITH touched AS (
+	touched := `WITH touched AS (SELECT 1) `
+	if touch {
+		touched = `WITH touched AS (
 			UPDATE api_tokens SET last_used_at = now()
 			WHERE token_hash = $1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')
-		)
+		) `
+	}
+	err := s.pool.QueryRow(ctx, touched+`
 		SELECT t.id::text, t.user_id::text, t.name, t.role, t.prefix, t.created_at, t.last_used_at, t.revoked_at,
-		       u.id::text, u.email, u.name, u.role, u.disabled, u.created_at
+		       u.id::text, u.email, u.name, u.role, u.disabled, u.created_at, u.session_epoch
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.revoked_at IS NULL`, hash).Scan(
 		&t.ID, &t.UserID, &t.Name, &tokenRole, &t.Prefix, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt,
-		&u.ID, &u.Email, &u.Name, &userRole, &u.Disabled, &u.CreatedAt)
+		&u.ID, &u.Email, &u.Name, &userRole, &u.Disabled, &u.CreatedAt, &u.SessionEpoch)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return model.APIToken{}, model.User{}, model.Errorf(model.ENOTFOUND, "Unknown or revoked token.")
 	}
@@ -213,6 +291,7 @@ func (s *Store) RevokeToken(ctx context.Context, userID, tokenID string) error {
 		return model.Errorf(model.ENOTFOUND, "No such token.")
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL`, tokenID, userID)
+	s.forget("token:" + tokenID)
 	if err != nil {
 		return wrap(err, "unable to revoke token")
 	}

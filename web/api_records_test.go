@@ -2,10 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,4 +130,38 @@ func TestDecisionsAsCode(t *testing.T) {
 	assert.Equal(t, 1, list.Total, "found by a word of its rationale")
 	resp, _ = apiJSON(t, viewTok, "GET", ts.URL+"/api/v1/records?sort=colour", nil)
 	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+}
+
+// Found by the new-user walk: a price book in EUR re-priced USD records in
+// EUR and subtracted across currencies. Records are re-priced in the
+// currency they signed; with no other price changed, nothing differs.
+func TestRepriceKeepsTheRecordsCurrency(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	arch, _ := storetest.AddUser(t, testStore, "arch@example.com", model.RoleArchitect)
+	rev, _ := storetest.AddUser(t, testStore, "rev@example.com", model.RoleApprover)
+	archTok, revTok := storetest.AddToken(t, testStore, arch, model.RoleArchitect), storetest.AddToken(t, testStore, rev, model.RoleApprover)
+	resp, body := apiJSON(t, archTok, "POST", ts.URL+"/api/v1/assessments", model.DefaultAssessment())
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	var created struct{ ID string }
+	require.NoError(t, json.Unmarshal(body, &created))
+	resp, body = apiJSON(t, archTok, "POST", ts.URL+"/api/v1/records", web.ProposalDoc{AssessmentID: created.ID, Title: "t", Cluster: "prod", Option: model.OptionIstioSidecar,
+		Owner: "arch@example.com", Scope: []string{"payments"}, Rationale: "r", Evidence: []model.Check{{Name: "n", Command: "kubectl get pods"}},
+		Rollback: []string{"az aks mesh disable -g rg -n prod"}, ReviewBy: "2099-01-01"})
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	var rec web.RecordDoc
+	require.NoError(t, json.Unmarshal(body, &rec))
+	resp, _ = apiJSON(t, revTok, "POST", ts.URL+"/api/v1/records/"+rec.ID+"/approve", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	book := model.DefaultAssessment().Pricing
+	book.Currency, book.ExchangeRate, book.ExchangeRateDate = "EUR", decimal.RequireFromString("0.92"), "2026-11-28"
+	require.NoError(t, testStore.SetPrices(context.Background(), book, "finops@example.com"))
+	resp, body = apiJSON(t, revTok, "GET", ts.URL+"/api/v1/portfolio?reprice=1", nil)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var p model.Portfolio
+	require.NoError(t, json.Unmarshal(body, &p))
+	require.Len(t, p.Rows, 1)
+	require.NotNil(t, p.Rows[0].Repriced)
+	assert.Equal(t, "USD", p.Rows[0].Repriced.Currency)
+	assert.True(t, p.Rows[0].Drift().IsZero(), "no price changed but the currency: %s", p.Rows[0].Drift())
 }

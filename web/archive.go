@@ -155,11 +155,16 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, event string) {
 	}
 	note := strings.TrimSpace(r.PostForm.Get("note"))
 	st, err := s.store.Decide(r.Context(), chi.URLParam(r, "rid"), event, *principalOf(r), note)
-	if err != nil {
+	switch model.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/archive/"+st.ID, http.StatusSeeOther)
+	case model.EINVALID, model.ECONFLICT, model.EFORBIDDEN:
+		// Back to the record, saying why: a missing reason, a decision
+		// that lost a race, an approver the record does not name.
+		s.renderRecord(w, r, statusFor[model.ErrorCode(err)], chi.URLParam(r, "rid"), model.ErrorFieldMessage(err))
+	default:
 		s.fail(w, r, err)
-		return
 	}
-	http.Redirect(w, r, "/archive/"+st.ID, http.StatusSeeOther)
 }
 
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
@@ -187,16 +192,19 @@ func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) record(w http.ResponseWriter, r *http.Request) {
-	st, rep, err := s.store.Record(r.Context(), chi.URLParam(r, "rid"))
+	s.renderRecord(w, r, http.StatusOK, chi.URLParam(r, "rid"), "")
+}
+
+// renderRecord shows a record, with a refusal to explain when a decision
+// on it was not taken.
+func (s *Server) renderRecord(w http.ResponseWriter, r *http.Request, status int, id, refusal string) {
+	st, rep, err := s.store.Record(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	p := principalOf(r)
-	var rows [][]string
-	if st.Record.Estimate != nil {
-		rows = st.Record.Estimate.ComparisonRows()
-	}
+	rows := signedRows(st.Record.Estimate)
 	v := views.RecordView{State: st, Verify: rep, Rows: rows,
 		OwnProposal:  p.User.ID == st.Proposer.ID && st.Status == model.StatusProposed,
 		CanSupersede: rep.OK && p.Role.AtLeast(model.RoleArchitect) && st.Status == model.StatusApproved}
@@ -208,7 +216,8 @@ func (s *Server) record(w http.ResponseWriter, r *http.Request) {
 			v.Note = model.ErrorMessage(err)
 		}
 	}
-	s.render(w, r, http.StatusOK, views.Record(s.page(r, st.Record.Title, "archive"), v))
+	v.Refusal = refusal
+	s.render(w, r, status, views.Record(s.page(r, st.Record.Title, "archive"), v))
 }
 
 func (s *Server) recordMADR(w http.ResponseWriter, r *http.Request) {
@@ -333,4 +342,24 @@ func monthlyOf(costs map[string]model.RecordCost, id string) string {
 		return ""
 	}
 	return c.P50.StringFixed(2) + " " + c.Currency
+}
+
+// signedRows is the estimate a record signed, as the record page shows it:
+// option, planned cores and GiB (what nodes and money follow), added nodes,
+// monthly total and added p99. Records signed before planned requests
+// existed show their requests.
+func signedRows(est *model.Estimate) [][]string {
+	if est == nil {
+		return nil
+	}
+	var rows [][]string
+	for _, o := range est.Options {
+		res := o.Planned
+		if res.CPUCores.Decimal().IsZero() && res.MemoryGiB.Decimal().IsZero() {
+			res = o.Requests
+		}
+		rows = append(rows, []string{o.Name, res.CPUCores.Decimal().StringFixed(3), res.MemoryGiB.Decimal().StringFixed(3),
+			strconv.Itoa(o.AddedNodes), o.Monthly.Total.StringFixed(2) + " " + est.Currency, o.Latency.P99.StringFixed(3)})
+	}
+	return rows
 }

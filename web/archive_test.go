@@ -106,8 +106,8 @@ func TestProposeApproveVerifyExport(t *testing.T) {
 
 	resp, body = as(t, boTok, "GET", ts.URL+record+"/record.md", nil)
 	assert.Equal(t, "text/markdown; charset=utf-8", resp.Header.Get("Content-Type"))
-	for _, want := range []string{"status: approved", "## Considered Options", "## Decision Outcome", "### Consequences", "### Confirmation", "kubectl label namespace payments istio.io/rev-",
-		"meshwise-record: " + strings.TrimPrefix(record, "/archive/"), "meshwise-assessment: " + saved.ID, "## Signed history", "| approved | bo@example.com | looks right |", "meshwise verify --key key.json bundle.json"} {
+	for _, want := range []string{`status: "approved"`, "## Considered Options", "## Decision Outcome", "### Consequences", "### Confirmation", "kubectl label namespace payments istio.io/rev-",
+		`meshwise-record: "` + strings.TrimPrefix(record, "/archive/") + `"`, `meshwise-assessment: "` + saved.ID + `"`, "## Signed history", "| approved | bo@example.com | looks right |", "meshwise verify --key keys.json bundle.json"} {
 		assert.Contains(t, body, want)
 	}
 	assert.Equal(t, 1, strings.Count(body, "```sh"), "rollback steps in one fenced block")

@@ -51,6 +51,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
+// principal reads the credential through the store, which answers tokens,
+// users and sessions from its in-process cache when that is on; revocation
+// still reaches every replica within a second (store/credcache.go).
 func (s *Server) principal(r *http.Request) (*model.Principal, error) {
 	ctx := r.Context()
 	if auth := r.Header.Get("Authorization"); auth != "" {
@@ -172,7 +175,7 @@ func (s *Server) require(rt Route) func(http.Handler) http.Handler {
 			case !p.Role.AtLeast(role):
 				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "Your role (%s) cannot do this; it needs %s or higher.", p.Role, role))
 			case rt.Person && p.ByToken():
-				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "An API token cannot manage tokens or passwords; sign in as yourself."))
+				s.fail(w, r, model.Errorf(model.EFORBIDDEN, "An API token cannot manage people, tokens or passwords; sign in as yourself."))
 			default:
 				next.ServeHTTP(w, r)
 			}
@@ -210,12 +213,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	addr := s.clientAddress(r)
 	view := views.LoginView{Email: rawEmail, Next: next}
-	byAccount, byAddress, err := s.store.LoginFailures(ctx, email, addr, time.Now().Add(-loginWindow))
+	// The attempt is counted before its password is checked, atomically
+	// with the limits: a burst of concurrent guesses cannot all pass.
+	allowed, err := s.store.ReserveLoginAttempt(ctx, email, addr, time.Now().Add(-loginWindow), maxFailuresAccount, maxFailuresAddress)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if byAccount >= maxFailuresAccount || byAddress >= maxFailuresAddress {
+	if !allowed {
 		s.audit(r, "sign-in refused: too many failures", email, "")
 		view.Error = "Too many failed sign-ins. Wait 15 minutes and try again."
 		w.Header().Set("Retry-After", "900")
@@ -230,12 +235,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	release, busy := s.hashSlot(ctx)
+	if busy {
+		w.Header().Set("Retry-After", "5")
+		s.fail(w, r, model.Errorf(model.ELIMITED, "Too many sign-ins at once; try again in a few seconds."))
+		return
+	}
 	ok := credential.VerifyPassword(password, hash) && err == nil && !u.Disabled && hash != ""
+	release()
 	if !ok {
-		if err := s.store.RecordLoginFailure(ctx, email, addr); err != nil {
-			s.fail(w, r, err)
-			return
-		}
 		s.audit(r, "sign-in failed", email, "")
 		view.Error = loginFailed
 		s.render(w, r, http.StatusUnauthorized, views.Login(s.page(r, "Sign in", "login"), view))
@@ -251,6 +259,22 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(context.WithValue(ctx, principalKey{}, &model.Principal{User: u, Role: u.Role, Via: "session"}))
 	s.audit(r, "signed in", u.Email, "")
 	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// hashSlot waits (up to five seconds) for one of the few password checks
+// allowed at once: argon2id takes 19 MiB and a core's worth of time each,
+// so a burst of sign-ins must queue rather than exhaust memory.
+func (s *Server) hashSlot(ctx context.Context) (release func(), busy bool) {
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case s.hashSlots <- struct{}{}:
+		return func() { <-s.hashSlots }, false
+	case <-t.C:
+		return nil, true
+	case <-ctx.Done():
+		return nil, true
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -36,10 +36,22 @@ func (s *Server) portfolio(r *http.Request) (model.Portfolio, model.Integrity, [
 			book, pricing = &b, &b.Pricing
 		}
 		for i := range rows {
-			if rows[i].Assessment == nil {
+			a := rows[i].Assessment
+			if a == nil {
 				continue
 			}
-			if c, err := model.Reprice(*rows[i].Assessment, rows[i].Option, pricing); err == nil {
+			// Compare like with like: today's prices, in the currency the
+			// record signed (and at today's rate only when the book uses
+			// the same currency).
+			var today *model.Pricing
+			if pricing != nil {
+				p := *pricing
+				if !strings.EqualFold(p.Currency, a.Pricing.Currency) {
+					p.Currency, p.ExchangeRate, p.ExchangeRateDate = a.Pricing.Currency, a.Pricing.ExchangeRate, a.Pricing.ExchangeRateDate
+				}
+				today = &p
+			}
+			if c, err := model.Reprice(*a, rows[i].Option, today); err == nil {
 				rows[i].Repriced = &c
 			}
 		}

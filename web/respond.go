@@ -96,6 +96,13 @@ func (s *Server) problem(w http.ResponseWriter, status int, title, detail string
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
+		if r.Context().Err() != nil {
+			// The client went away (or the deadline passed) mid-render:
+			// nobody reads an answer, and it is no fault of the server.
+			s.log.DebugContext(r.Context(), "render abandoned", "path", r.URL.Path, "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
 		s.log.ErrorContext(r.Context(), "render failed", "path", r.URL.Path, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusInternalServerError)

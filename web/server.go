@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -50,9 +51,10 @@ type Store interface {
 	// SetPassword replaces a user's password hash and moves their session
 	// epoch on, returning the new epoch: sessions of older epochs are over.
 	SetPassword(ctx context.Context, id, hash string) (epoch int, err error)
-	// RecordLoginFailure, LoginFailures and ClearLoginFailures rate-limit sign-in.
-	RecordLoginFailure(ctx context.Context, email, address string) error
-	LoginFailures(ctx context.Context, email, address string, since time.Time) (byAccount, byAddress int, err error)
+	// ReserveLoginAttempt and ClearLoginFailures rate-limit sign-in: an
+	// attempt is counted as a failure, atomically with the limits, before
+	// its password is checked; a good sign-in clears the account's count.
+	ReserveLoginAttempt(ctx context.Context, email, address string, since time.Time, maxAccount, maxAddress int) (bool, error)
 	ClearLoginFailures(ctx context.Context, email string) error
 	// CreateToken stores a token's hash; UseToken finds a live one (ENOTFOUND
 	// otherwise); ListTokens and RevokeToken manage a user's own.
@@ -91,6 +93,9 @@ type Store interface {
 	// LogStats counts appended entries and the distinct integrity failures
 	// this process has seen.
 	LogStats() (appended, integrityFailures int64)
+	// CredentialCacheStats counts the in-process credential cache's hits,
+	// misses and invalidations (all zero when it is off).
+	CredentialCacheStats() (hits, misses, invalidations int64)
 }
 
 // Config holds the web layer's settings.
@@ -115,6 +120,8 @@ type Server struct {
 	reg      *prometheus.Registry
 	// heavySlots bounds whole-log reads (verify, export) running at once.
 	heavySlots chan struct{}
+	// hashSlots bounds password checks (argon2id) running at once.
+	hashSlots chan struct{}
 }
 
 // New builds a Server. It fails only if the embedded assets cannot be read.
@@ -141,7 +148,8 @@ func New(store Store, log *slog.Logger, cfg Config) (*Server, error) {
 			func() float64 { n, _ := store.LogStats(); return float64(n) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "meshwise_log_integrity_failures_total", Help: "Distinct decision-log integrity failures this process has seen (any value above 0 needs a person)."},
 			func() float64 { _, n := store.LogStats(); return float64(n) }))
-	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2)}
+	registerCredentialCache(reg, store)
+	s := &Server{store: store, log: log, cfg: cfg, sessions: cfg.Sessions, assets: assets, metrics: newMetrics(reg), reg: reg, heavySlots: make(chan struct{}, 2), hashSlots: make(chan struct{}, max(2, runtime.NumCPU()))}
 	if s.sessions != nil {
 		s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 			s.fail(w, r, &model.Error{Code: model.EUNAVAILABLE, Message: "The session store is unavailable.", Err: err})
@@ -185,6 +193,14 @@ func (s *Server) RouteTable() []Route {
 		return rt
 	}
 	upload := func(rt Route) Route { rt.streams = true; return rt }
+	// adminPerson is an admin route that makes or empowers credentials:
+	// only a signed-in person may use it, never a token (a leaked admin
+	// token must not mint its own successor).
+	adminPerson := func(method, pattern string, h http.HandlerFunc) Route {
+		rt := private(app(method, pattern, ad, h))
+		rt.Person = true
+		return rt
+	}
 	return []Route{
 		infra("GET", "/healthz", s.healthz),
 		infra("GET", "/readyz", s.readyz),
@@ -229,8 +245,8 @@ func (s *Server) RouteTable() []Route {
 		person("POST", "/account/tokens", s.createToken),
 		person("POST", "/account/tokens/{id}/revoke", s.revokeToken),
 		private(app("GET", "/admin/users", ad, s.users)),
-		private(app("POST", "/admin/users", ad, s.addUser)),
-		private(app("POST", "/admin/users/{id}/role", ad, s.setRole)),
+		adminPerson("POST", "/admin/users", s.addUser),
+		adminPerson("POST", "/admin/users/{id}/role", s.setRole),
 		private(app("GET", "/admin/audit", ad, s.auditTrail)),
 		private(app("GET", "/admin/prices", ad, s.pricesPage)),
 		private(app("POST", "/admin/prices", ad, s.setPrices)),

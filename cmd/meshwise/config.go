@@ -19,12 +19,14 @@ type config struct {
 	LogLevel         slog.Level     // MESHWISE_LOG_LEVEL
 	RequestTimeout   time.Duration  // MESHWISE_REQUEST_TIMEOUT
 	ShutdownTimeout  time.Duration  // MESHWISE_SHUTDOWN_TIMEOUT
+	VerifyInterval   time.Duration  // MESHWISE_VERIFY_INTERVAL
 	MaxBodyBytes     int64          // MESHWISE_MAX_BODY_BYTES
 	DBMaxConns       int32          // MESHWISE_DB_MAX_CONNS
 	DBConnectTimeout time.Duration  // MESHWISE_DB_CONNECT_TIMEOUT
 	DevDBDir         string         // MESHWISE_DEV_DB_DIR
 	SessionIdle      time.Duration  // MESHWISE_SESSION_IDLE_TIMEOUT
 	SessionMax       time.Duration  // MESHWISE_SESSION_MAX_LIFETIME
+	CredentialTTL    time.Duration  // MESHWISE_CREDENTIAL_CACHE_TTL
 	SecureCookies    bool           // MESHWISE_SECURE_COOKIES
 	TrustedProxies   []netip.Prefix // MESHWISE_TRUSTED_PROXIES
 	ProxyHeader      string         // MESHWISE_PROXY_EMAIL_HEADER
@@ -66,6 +68,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.RequestTimeout, err = durationVar(getenv, "MESHWISE_REQUEST_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute); err != nil {
 		return c, err
 	}
+	if c.VerifyInterval, err = durationVar(getenv, "MESHWISE_VERIFY_INTERVAL", 10*time.Minute, time.Minute, 24*time.Hour); err != nil {
+		return c, err
+	}
 	if c.ShutdownTimeout, err = durationVar(getenv, "MESHWISE_SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, 10*time.Minute); err != nil {
 		return c, err
 	}
@@ -86,6 +91,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.DevDBDir = v
 	}
 	if c.SessionIdle, err = durationVar(getenv, "MESHWISE_SESSION_IDLE_TIMEOUT", 30*time.Minute, time.Minute, 24*time.Hour); err != nil {
+		return c, err
+	}
+	if c.CredentialTTL, err = durationVar(getenv, "MESHWISE_CREDENTIAL_CACHE_TTL", 5*time.Second, 100*time.Millisecond, time.Minute); err != nil {
 		return c, err
 	}
 	if c.SessionMax, err = durationVar(getenv, "MESHWISE_SESSION_MAX_LIFETIME", 12*time.Hour, 5*time.Minute, 30*24*time.Hour); err != nil {

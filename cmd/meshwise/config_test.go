@@ -26,17 +26,19 @@ func TestLoadConfigDefaults(t *testing.T) {
 	assert.Equal(t, int64(1<<20), c.MaxBodyBytes)
 	assert.Equal(t, int32(10), c.DBMaxConns)
 	assert.Equal(t, ".local/pg", c.DevDBDir)
+	assert.Equal(t, 5*time.Second, c.CredentialTTL)
 }
 
 func TestLoadConfigAcceptsGoodValues(t *testing.T) {
 	c, err := loadConfig(envOf(map[string]string{
-		"MESHWISE_ADDR":            "127.0.0.1:9000",
-		"MESHWISE_LOG_FORMAT":      "json",
-		"MESHWISE_LOG_LEVEL":       "debug",
-		"MESHWISE_REQUEST_TIMEOUT": "5s",
-		"MESHWISE_MAX_BODY_BYTES":  "2048",
-		"MESHWISE_DB_MAX_CONNS":    "4",
-		"MESHWISE_DEBUG_ADDR":      "[::1]:6060",
+		"MESHWISE_ADDR":                 "127.0.0.1:9000",
+		"MESHWISE_LOG_FORMAT":           "json",
+		"MESHWISE_LOG_LEVEL":            "debug",
+		"MESHWISE_REQUEST_TIMEOUT":      "5s",
+		"MESHWISE_MAX_BODY_BYTES":       "2048",
+		"MESHWISE_DB_MAX_CONNS":         "4",
+		"MESHWISE_CREDENTIAL_CACHE_TTL": "750ms",
+		"MESHWISE_DEBUG_ADDR":           "[::1]:6060",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9000", c.Addr)
@@ -45,6 +47,7 @@ func TestLoadConfigAcceptsGoodValues(t *testing.T) {
 	assert.Equal(t, 5*time.Second, c.RequestTimeout)
 	assert.Equal(t, int64(2048), c.MaxBodyBytes)
 	assert.Equal(t, int32(4), c.DBMaxConns)
+	assert.Equal(t, 750*time.Millisecond, c.CredentialTTL)
 	assert.Equal(t, "[::1]:6060", c.DebugAddr)
 }
 
@@ -60,6 +63,9 @@ func TestBadConfigStopsStartupNamingTheVariable(t *testing.T) {
 		{"MESHWISE_REQUEST_TIMEOUT", "1ms", "from 1s to 10m0s"},
 		{"MESHWISE_SHUTDOWN_TIMEOUT", "-3s", "duration"},
 		{"MESHWISE_DB_CONNECT_TIMEOUT", "2h", "duration"},
+		{"MESHWISE_CREDENTIAL_CACHE_TTL", "0s", "from 100ms to 1m0s"},
+		{"MESHWISE_CREDENTIAL_CACHE_TTL", "1h", "from 100ms to 1m0s"},
+		{"MESHWISE_CREDENTIAL_CACHE_TTL", "later", "duration"},
 		{"MESHWISE_MAX_BODY_BYTES", "lots", "whole number"},
 		{"MESHWISE_MAX_BODY_BYTES", "10", "from 1024"},
 		{"MESHWISE_DB_MAX_CONNS", "0", "from 1 to 1000"},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -120,6 +121,8 @@ func TestVerifyCommand(t *testing.T) {
 	saved := filepath.Join(dir, "checkpoint.txt")
 	require.NoError(t, os.WriteFile(saved, []byte(b.Checkpoints[0]), 0o600))
 	pinned := write("key.json", key.Public())
+	unsigned := filepath.Join(dir, "unsigned.txt")
+	require.NoError(t, os.WriteFile(unsigned, []byte(strings.SplitN(b.Checkpoints[0], "\n\n", 2)[0]+"\n"), 0o600))
 
 	var env ledger.Envelope
 	require.NoError(t, json.Unmarshal(b.Entries[2], &env))
@@ -168,6 +171,7 @@ func TestVerifyCommand(t *testing.T) {
 		{"stored column changed", []string{"--checkpoint", saved, "--key", pinned, column}, 1, `FAILED at entry 1: entry 1: the stored event column says "approved" but the signed entry says "proposed"`},
 		{"not a bundle", []string{pinned}, 1, "is not a meshwise bundle"},
 		{"no file", []string{}, 2, "usage"},
+		{"checkpoint without its signature", []string{"--checkpoint", unsigned, good}, 2, "is not a signed checkpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,4 +186,27 @@ func TestVerifyCommand(t *testing.T) {
 			assert.Contains(t, text, tt.want)
 		})
 	}
+}
+
+// Found by the new-user walk: `--key` takes GET /api/v1/keys saved as it
+// answers (the README and the MADR footer say so), as well as one key.
+func TestVerifyPinsTheSavedKeysDocument(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	key, err := writeNewKey(filepath.Join(dir, "signing.key"), false)
+	require.NoError(t, err)
+	st := storetest.OpenAt(t, storetest.NewDatabase(t), key)
+	_, err = st.Propose(ctx, testActor, model.DecisionRecord{Title: "record"})
+	require.NoError(t, err)
+	b, err := st.Bundle(ctx)
+	require.NoError(t, err)
+	raw, _ := json.Marshal(b)
+	bundle := filepath.Join(dir, "bundle.json")
+	require.NoError(t, os.WriteFile(bundle, raw, 0o600))
+	doc, _ := json.Marshal(map[string]any{"current": key.ID, "keys": []ledger.PublicKey{key.Public()}})
+	keys := filepath.Join(dir, "keys.json")
+	require.NoError(t, os.WriteFile(keys, doc, 0o600))
+	var out bytes.Buffer
+	require.NoError(t, run(ctx, []string{"verify", "--key", keys, bundle}, envOf(nil), &out, &out))
+	assert.Contains(t, out.String(), "verified: 1 entries")
 }

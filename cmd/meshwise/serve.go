@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
 	"meshwise/internal/credential"
@@ -56,7 +55,7 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 	}
 	// The store alone holds the signing key: the web layer asks it to
 	// propose and decide, and never signs anything itself.
-	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout, Signer: key, Log: log})
+	st, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: cfg.DBMaxConns, ConnectTimeout: cfg.DBConnectTimeout, Signer: key, Log: log, CredentialTTL: cfg.CredentialTTL})
 	if err != nil {
 		return usageError{"DATABASE_URL: " + err.Error()}
 	}
@@ -103,9 +102,13 @@ func runServe(ctx context.Context, getenv func(string) string, stderr io.Writer,
 		if dev {
 			bootstrapAdmin(ctx, st, log, stderr)
 		}
+		// Verify the whole log now and then: a row changed under a
+		// running server stops the index and shows on every page.
+		go st.WatchIntegrity(ctx, cfg.VerifyInterval)
 	}()
 
 	sessions := newSessions(cfg, st)
+	go st.Sessions().DeleteExpiredEvery(ctx, 10*time.Minute)
 	srv, err := web.New(st, log, web.Config{RequestTimeout: cfg.RequestTimeout, MaxBodyBytes: cfg.MaxBodyBytes, Version: version,
 		Sessions: sessions, TrustedProxies: cfg.TrustedProxies, ProxyHeader: cfg.ProxyHeader, ImportMaxBytes: cfg.ImportMaxBytes})
 	if err != nil {
@@ -216,11 +219,12 @@ func untilAvailable(ctx context.Context, log *slog.Logger, what string, step fun
 	}
 }
 
-// newSessions keeps sessions in PostgreSQL so replicas share them, with
-// idle and absolute timeouts and HttpOnly, SameSite=Lax cookies.
+// newSessions keeps sessions in PostgreSQL so replicas share them, read
+// through the credential cache, with idle and absolute timeouts and
+// HttpOnly, SameSite=Lax cookies.
 func newSessions(cfg config, st *store.Store) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 10*time.Minute)
+	sm.Store = st.Sessions()
 	sm.IdleTimeout = cfg.SessionIdle
 	sm.Lifetime = cfg.SessionMax
 	sm.Cookie.Name = "meshwise_session"
@@ -293,3 +297,6 @@ func displayAddr(a net.Addr) string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// The session store answers scs with the request's context.
+var _ scs.CtxStore = (*store.SessionStore)(nil)

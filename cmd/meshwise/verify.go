@@ -43,6 +43,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		if saved, err = os.ReadFile(*checkpoint); err != nil {
 			return usageError{fmt.Sprintf("verify: --checkpoint: %v", err)}
 		}
+		if !ledger.LooksLikeCheckpoint(saved) {
+			return usageError{fmt.Sprintf("verify: --checkpoint %s is not a signed checkpoint: save every line meshwise verify printed after \"latest checkpoint\", the signature line (starting with a dash) included", *checkpoint)}
+		}
 	}
 	var pinned map[string]ed25519.PublicKey
 	if len(keyFiles) > 0 {
@@ -52,11 +55,20 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 			if err != nil {
 				return usageError{fmt.Sprintf("verify: --key: %v", err)}
 			}
-			var k ledger.PublicKey
-			if err := json.Unmarshal(kb, &k); err != nil || len(k.Key) != ed25519.PublicKeySize {
-				return usageError{fmt.Sprintf("verify: --key %s: want a key as GET /api/v1/keys lists it", kf)}
+			// One key as GET /api/v1/keys lists it, or that whole document
+			// (saved earlier: every key in it is pinned).
+			var doc struct {
+				Keys []ledger.PublicKey `json:"keys"`
 			}
-			keys = append(keys, k)
+			var k ledger.PublicKey
+			switch {
+			case json.Unmarshal(kb, &doc) == nil && len(doc.Keys) > 0:
+				keys = append(keys, doc.Keys...)
+			case json.Unmarshal(kb, &k) == nil && len(k.Key) == ed25519.PublicKeySize:
+				keys = append(keys, k)
+			default:
+				return usageError{fmt.Sprintf("verify: --key %s: want GET /api/v1/keys saved as it answers, or one key from its list", kf)}
+			}
 		}
 		pinned = ledger.KeyMap(keys)
 	}

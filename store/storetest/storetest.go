@@ -137,10 +137,23 @@ func OpenDatabase(t testing.TB) (*store.Store, Database) {
 // signs with key: two stores on one URL act as two replicas.
 func OpenAt(t testing.TB, url string, key ledger.SigningKey) *store.Store {
 	t.Helper()
+	return OpenWith(t, url, store.Options{Signer: key})
+}
+
+// OpenWith is OpenAt with options (a credential cache, say); MaxConns and
+// ConnectTimeout default to the tests' own.
+func OpenWith(t testing.TB, url string, opts store.Options) *store.Store {
+	t.Helper()
 	db := URLs(t, url)
 	Migrate(t, db.Owner)
 	ctx := context.Background()
-	st, err := store.Open(ctx, db.App, store.Options{MaxConns: 8, ConnectTimeout: 5 * time.Second, Signer: key})
+	if opts.MaxConns == 0 {
+		opts.MaxConns = 8
+	}
+	if opts.ConnectTimeout == 0 {
+		opts.ConnectTimeout = 5 * time.Second
+	}
+	st, err := store.Open(ctx, db.App, opts)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)
 	}

@@ -1040,9 +1040,9 @@ func Portfolio(p Page, v PortfolioView) templ.Component {
 								return templ_7745c5c3_Err
 							}
 							var templ_7745c5c3_Var54 string
-							templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(money(r.Repriced.P50))
+							templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(money(r.Repriced.P50) + " " + r.Repriced.Currency)
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/portfolio.templ`, Line: 219, Col: 49}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/views/portfolio.templ`, Line: 219, Col: 77}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 							if templ_7745c5c3_Err != nil {
