@@ -108,6 +108,11 @@ func Recommend(a Assessment, e Estimate) Recommendation {
 	return r
 }
 
+// Verdict is Recommend without the flip search: the ranking and its
+// reasons, for lists and records that show the verdict but not what
+// would change it.
+func Verdict(a Assessment, e Estimate) Recommendation { return decide(a, e) }
+
 // decide is Recommend without the flip search.
 func decide(a Assessment, e Estimate) Recommendation { return rank(a, e, true) }
 

@@ -85,3 +85,14 @@ func TestRepriceWithAPriceBook(t *testing.T) {
 	_, err = Reprice(a, "gone", nil)
 	assert.Error(t, err)
 }
+
+func TestVerdictIsTheRecommendationWithoutFlips(t *testing.T) {
+	a := DefaultAssessment()
+	a.Services, a.Needs.MTLS, a.Needs.L7Split = 120, true, true
+	e, err := Compute(a)
+	require.NoError(t, err)
+	full, quick := Recommend(a, e), Verdict(a, e)
+	assert.Equal(t, full.Top, quick.Top)
+	assert.Equal(t, full.Headline, quick.Headline)
+	assert.Empty(t, quick.Flips)
+}

@@ -30,7 +30,7 @@ func (s *Server) apiListAssessments(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			continue // a draft still being answered
 		}
-		rec := model.Recommend(*a, est)
+		rec := model.Verdict(*a, est)
 		if o, ok := est.Option(rec.Top); ok {
 			total := o.Monthly.Total.Round(2)
 			list[i].Recommended, list[i].MonthlyTotal, list[i].Currency = rec.Top, &total, est.Currency

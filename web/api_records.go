@@ -133,7 +133,7 @@ func (s *Server) apiProposeRecord(w http.ResponseWriter, r *http.Request) {
 		Option: in.Option, Owner: strings.TrimSpace(in.Owner), Approvers: in.Approvers, Quorum: in.Quorum, Scope: in.Scope,
 		Rationale: strings.TrimSpace(in.Rationale), Evidence: in.Evidence, Acceptance: in.Acceptance, Rollback: in.Rollback,
 		ReviewBy: strings.TrimSpace(in.ReviewBy), Supersedes: strings.TrimSpace(in.Supersedes),
-		AssessmentID: saved.ID, Recommendation: model.Recommend(saved.Assessment, est).Headline, Estimate: &est, PreviewAccepted: in.PreviewAccepted,
+		AssessmentID: saved.ID, Recommendation: model.Verdict(saved.Assessment, est).Headline, Estimate: &est, PreviewAccepted: in.PreviewAccepted,
 	}
 	if o, ok := est.Option(rec.Option); ok {
 		rec.OptionName = o.Name

@@ -114,6 +114,10 @@ func TestProposeApproveVerifyExport(t *testing.T) {
 	assert.Regexp(t, "\\| `[0-9a-f]{64}` \\|", body, "entry hashes")
 	_, page := as(t, boTok, "GET", ts.URL+record, nil)
 	assert.Contains(t, page, `href="/assessments/`+saved.ID+`/results"`)
+	_, page = as(t, boTok, "GET", ts.URL+"/assessments/"+saved.ID+"/results", nil)
+	assert.Contains(t, page, `href="/archive?assessment=`+saved.ID+`"`, "and back")
+	_, page = as(t, boTok, "GET", ts.URL+"/archive?assessment="+saved.ID, nil)
+	assert.Contains(t, page, "Adopt the Istio add-on for payments")
 
 	_, body = as(t, boTok, "GET", ts.URL+"/archive?q=payments&status=approved", nil)
 	assert.Contains(t, body, "Adopt the Istio add-on for payments")
