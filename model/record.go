@@ -91,11 +91,28 @@ func (r DecisionRecord) Validate(today time.Time) error {
 	if hasControl(r.Rationale, true) {
 		v.add("rationale", "must not contain control characters")
 	}
+	if r.Cluster != "" {
+		if err := ValidClusterName(r.Cluster); err != nil {
+			v.add("cluster", err.Error())
+		}
+	}
+	if r.ResourceGroup != "" {
+		if err := ValidResourceGroup(r.ResourceGroup); err != nil {
+			v.add("resource_group", err.Error())
+		}
+	}
+	seen := map[string]bool{}
 	for _, a := range r.Approvers {
-		if _, err := NormalizeEmail(a); err != nil || hasControl(a, false) {
+		e, err := NormalizeEmail(a)
+		if err != nil || hasControl(a, false) {
 			v.add("approvers", fmt.Sprintf("%q is not an email address: name approvers by the email they sign in with", a))
 			break
 		}
+		if seen[e] {
+			v.add("approvers", fmt.Sprintf("%s is named twice: each approver counts once", e))
+			break
+		}
+		seen[e] = true
 	}
 	v.text("title", r.Title, 1, 200)
 	v.text("cluster", r.Cluster, 1, 100)

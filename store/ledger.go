@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,6 +33,19 @@ func (s *Store) Propose(ctx context.Context, actor model.Principal, rec model.De
 			old, ok := lookup(rec.Supersedes)
 			if !ok || old.Status != model.StatusApproved {
 				return nil, model.Invalid("supersedes", "must name an approved record")
+			}
+		}
+		// Four eyes: a proposer named among the approvers cannot count
+		// toward the quorum, which must stay reachable.
+		if n := len(rec.Approvers); n > 0 {
+			others := 0
+			for _, a := range rec.Approvers {
+				if !strings.EqualFold(strings.TrimSpace(a), actor.User.Email) {
+					others++
+				}
+			}
+			if others < rec.NeededApprovals() {
+				return nil, model.Invalid("quorum", fmt.Sprintf("asks for %d approval(s) but names only %d approver(s) besides you, the proposer (four eyes)", rec.NeededApprovals(), others))
 			}
 		}
 		r := rec

@@ -62,8 +62,12 @@ func (s *Server) apiCheckRecord(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, &http.MaxBytesError{Limit: s.cfg.ImportMaxBytes})
 			return
 		}
-		if err != nil {
+		if model.ErrorCode(err) == model.EINVALID {
 			s.fail(w, r, err)
+			return
+		}
+		if err != nil { // a malformed part: the upload's fault, not the server's
+			s.fail(w, r, model.Invalid("body", "the upload could not be read as multipart/form-data: "+err.Error()))
 			return
 		}
 		name := part.FormName()

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,7 +125,11 @@ func (s *Server) propose(w http.ResponseWriter, r *http.Request) {
 	}
 	var me *model.Error
 	if err := rec.Validate(time.Now()); errors.As(err, &me) {
-		errs = append(errs, me.Fields...)
+		for _, fe := range me.Fields {
+			if !slices.Contains(errs, fe) { // the name checks run on preview too
+				errs = append(errs, fe)
+			}
+		}
 	}
 	if len(errs) > 0 {
 		s.renderPropose(w, r, http.StatusUnprocessableEntity, f, errs)

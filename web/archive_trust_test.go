@@ -365,3 +365,49 @@ func TestRefusedDecisionReturnsToTheRecord(t *testing.T) {
 	assert.Contains(t, body, "must say why the record is rejected")
 	assert.Contains(t, body, `data-testid="record-title"`)
 }
+
+// Found by the second attack pass: a NUL in a multipart header of the drift
+// check answered 500; a record naming one approver twice, or only its
+// proposer, could never be approved; the API signed names the form refuses.
+func TestSecondAttackPassFindings(t *testing.T) {
+	_, ts := newServer(t, web.Config{})
+	arch, _ := storetest.AddUser(t, testStore, "arch@example.com", model.RoleArchitect)
+	archTok := storetest.AddToken(t, testStore, arch, model.RoleArchitect)
+	resp, body := apiJSON(t, archTok, "POST", ts.URL+"/api/v1/assessments", model.DefaultAssessment())
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	var created struct{ ID string }
+	require.NoError(t, json.Unmarshal(body, &created))
+	good := web.ProposalDoc{AssessmentID: created.ID, Title: "t", Cluster: "prod", Option: model.OptionIstioSidecar, Owner: "arch@example.com",
+		Scope: []string{"payments"}, Rationale: "r", Evidence: []model.Check{{Name: "n", Command: "kubectl get pods"}},
+		Rollback: []string{"az aks mesh disable -g rg -n prod"}, ReviewBy: "2099-01-01"}
+	for _, tt := range []struct {
+		name  string
+		edit  func(p *web.ProposalDoc)
+		field string
+	}{
+		{"cluster name with a shell separator", func(p *web.ProposalDoc) { p.Cluster = "prod;curl x|sh" }, "cluster"},
+		{"resource group with a shell separator", func(p *web.ProposalDoc) { p.ResourceGroup = "rg;id" }, "resource_group"},
+		{"one approver named twice", func(p *web.ProposalDoc) { p.Approvers, p.Quorum = []string{"bo@example.com", "Bo@example.com"}, 2 }, "approvers"},
+		{"the proposer as the only approver", func(p *web.ProposalDoc) { p.Approvers = []string{"arch@example.com"} }, "quorum"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := good
+			tt.edit(&p)
+			resp, body := apiJSON(t, archTok, "POST", ts.URL+"/api/v1/records", p)
+			assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, string(body))
+			assert.Contains(t, string(body), `"field":"`+tt.field+`"`)
+		})
+	}
+	resp, body = apiJSON(t, archTok, "POST", ts.URL+"/api/v1/records", good)
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(body))
+	var rec web.RecordDoc
+	require.NoError(t, json.Unmarshal(body, &rec))
+	raw := "--b\r\nContent-Disposition: form-data; name=\"pods\"; filename=\"p\x00.json\"\r\n\r\n{}\r\n--b--\r\n"
+	req, _ := http.NewRequest("POST", ts.URL+"/api/v1/records/"+rec.ID+"/check", strings.NewReader(raw))
+	req.Header.Set("Authorization", "Bearer "+archTok)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+	r2, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	r2.Body.Close()
+	assert.Equal(t, http.StatusUnprocessableEntity, r2.StatusCode)
+}

@@ -249,7 +249,7 @@ func (s *Server) RouteTable() []Route {
 		adminPerson("POST", "/admin/users/{id}/role", s.setRole),
 		private(app("GET", "/admin/audit", ad, s.auditTrail)),
 		private(app("GET", "/admin/prices", ad, s.pricesPage)),
-		private(app("POST", "/admin/prices", ad, s.setPrices)),
+		adminPerson("POST", "/admin/prices", s.setPrices),
 
 		app("GET", "/api/v1/assessments", v, s.apiListAssessments),
 		app("POST", "/api/v1/assessments", a, s.apiCreateAssessment),
