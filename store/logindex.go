@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"slices"
 	"strconv"
@@ -177,14 +178,11 @@ func sameJSON(jsonCopy, payload []byte) bool {
 }
 
 // catchUp verifies and indexes every entry and checkpoint stored after
-// those already indexed. Callers hold ix.mu.
-func (ix *logIndex) catchUp(ctx context.Context, q querier) error {
+// those already indexed, up to head (the next position, which the caller
+// read in the same snapshot). Callers hold ix.mu.
+func (ix *logIndex) catchUp(ctx context.Context, q querier, head int64) error {
 	if ix.v.Err() != nil {
 		return integrityError(ix.v.Err())
-	}
-	var head int64
-	if err := q.QueryRow(ctx, `SELECT coalesce(max(seq), -1) + 1 FROM log_entries`).Scan(&head); err != nil {
-		return err
 	}
 	if head > ix.v.Size() {
 		if err := ix.loadKeys(ctx, q); err != nil {
@@ -285,7 +283,7 @@ func (ix *logIndex) syncForAppend(ctx context.Context, q querier) error {
 		return integrityError(ix.v.Fail(head, "entries were removed: a signed checkpoint covers %d entries but the log holds %d", lastCP, head))
 	}
 	if head != n || lastCP != ix.latestCheckpoint {
-		if err := ix.catchUp(ctx, q); err != nil {
+		if err := ix.catchUp(ctx, q, head); err != nil {
 			return err
 		}
 		return ix.checkHead(ctx, q)
@@ -412,7 +410,7 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	if err := tx.QueryRow(ctx, `SELECT count(*), coalesce(max(seq), -1) + 1, (SELECT coalesce(max(size), 0) FROM checkpoints) FROM log_entries`).Scan(&count, &head, &lastCP); err != nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
-	if err := ix.catchUp(ctx, tx); err != nil && ix.v.Err() == nil {
+	if err := ix.catchUp(ctx, tx, head); err != nil && ix.v.Err() == nil {
 		return model.Integrity{}, wrap(err, "unable to read the log")
 	}
 	if ix.v.Err() == nil && count != head {
@@ -430,20 +428,12 @@ func (s *Store) refresh(ctx context.Context) (model.Integrity, error) {
 	if f := ix.v.Err(); f != nil {
 		s.logIntegrity(f.Error())
 		var lf *ledger.Failure
-		if asFailure(f, &lf) {
+		if errors.As(f, &lf) {
 			return model.Integrity{FirstBad: lf.Seq, Problem: lf.Problem}, nil
 		}
 		return model.Integrity{FirstBad: -1, Problem: f.Error()}, nil
 	}
 	return model.Integrity{OK: true, FirstBad: -1}, nil
-}
-
-func asFailure(err error, out **ledger.Failure) bool {
-	f, ok := err.(*ledger.Failure)
-	if ok {
-		*out = f
-	}
-	return ok
 }
 
 // Records returns every record's state as the signed entries tell it,
@@ -895,13 +885,6 @@ func (s *Store) Bundle(ctx context.Context) (ledger.Bundle, error) {
 	var b ledger.Bundle
 	err := json.Unmarshal(buf.Bytes(), &b)
 	return b, err
-}
-
-// LogPosition is the verified log's size and head, for tests and metrics.
-func (s *Store) LogPosition() (size int64, head string) {
-	s.index.mu.Lock()
-	defer s.index.mu.Unlock()
-	return s.index.v.Size(), s.index.v.Prev()
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -137,9 +137,6 @@ func (s *Store) logIntegrity(problem string) {
 	s.log.Error("decision log integrity failure", "problem", problem)
 }
 
-// IntegrityFailures counts the distinct integrity failures this store has seen.
-func (s *Store) IntegrityFailures() int64 { return s.integrityFailures.Load() }
-
 // LogStats counts the entries this store appended and the distinct
 // integrity failures it has seen.
 func (s *Store) LogStats() (appended, integrityFailures int64) {
